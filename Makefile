@@ -1,0 +1,37 @@
+# refdb: `make demo` sets up and runs the main job; `make test` sets up and runs every test.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+REFDB  := $(VENV)/bin/refdb
+
+.PHONY: setup demo test test-sqlite test-postgresql lint bench clean
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+demo: setup
+	@scripts/demo.sh $(REFDB)
+
+lint: setup
+	$(VENV)/bin/ruff check refdb tests migrations seed scripts
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
+
+test-sqlite: setup
+	REFDB_TEST_BACKEND=sqlite $(PY) -m pytest $(PYTEST_ARGS)
+
+test-postgresql: setup
+	REFDB_TEST_BACKEND=postgresql $(PY) -m pytest $(PYTEST_ARGS)
+
+test: lint test-sqlite test-postgresql
+
+bench: setup
+	$(PY) scripts/bench.py $(BENCH_ARGS)
+
+clean:
+	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,3 @@
+from refdb.cli.main import run
+
+run()

@@ -1,0 +1,1 @@
+"""Typer sub-apps, one module per command group, plus output rendering."""

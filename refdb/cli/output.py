@@ -1,0 +1,39 @@
+"""``--output FILE``: never overwrite without ``--force``, never leave a half-written file."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TextIO
+
+from refdb.errors import ConflictError, UsageError
+
+
+@contextmanager
+def open_output(path: Path | None, *, force: bool) -> Iterator[TextIO]:
+    """stdout, or a file written to a temporary sibling and renamed into place when complete."""
+    if path is None:
+        yield sys.stdout
+        sys.stdout.flush()
+        return
+    if path.is_dir():
+        raise UsageError(f"--output {path} is a directory")
+    if (path.exists() or path.is_symlink()) and not force:
+        raise ConflictError(f"{path} exists; pass --force to overwrite it")
+    if path.is_symlink():
+        raise UsageError(f"--output {path} is a symbolic link; give the real path")
+    parent = path.parent if str(path.parent) else Path(".")
+    if not parent.is_dir():
+        raise UsageError(f"--output {path}: the directory {parent} does not exist")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            yield handle
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

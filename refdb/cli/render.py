@@ -1,0 +1,134 @@
+"""Output rendering: records (dicts) to table, JSON, CSV or Markdown.  Data to stdout, notes to stderr."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+import textwrap
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any, TextIO
+
+import typer
+
+Record = dict[str, Any]
+
+
+class OutputFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    value: Callable[[Record], Any]
+    width: int | None = None  # wrap at this width in tables
+
+
+def locator_text(label: str | None, locator: str | None) -> str:
+    if not locator:
+        return ""
+    if label in (None, "page"):
+        return f"p{'p' if any(ch in locator for ch in '-–,') else ''}. {locator}"
+    if label == "paragraph":
+        return f"¶ {locator}"
+    return f"{label} {locator}"
+
+
+def cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        return "; ".join(cell(v) for v in value)
+    return str(value)
+
+
+def note(message: str) -> None:
+    typer.echo(message, err=True)
+
+
+def emit(
+    records: Sequence[Record],
+    fmt: OutputFormat,
+    columns: Sequence[Column],
+    *,
+    empty: str,
+    out: TextIO | None = None,
+) -> None:
+    out = out or sys.stdout
+    if fmt is OutputFormat.json:
+        out.write(json.dumps(list(records), ensure_ascii=False, indent=2) + "\n")
+        out.flush()
+        return
+    if not records:
+        note(empty)
+        if fmt is OutputFormat.csv:
+            _csv(records, columns, out)
+        return
+    if fmt is OutputFormat.csv:
+        _csv(records, columns, out)
+    elif fmt is OutputFormat.markdown:
+        _markdown(records, columns, out)
+    else:
+        _table(records, columns, out)
+    out.flush()
+
+
+def _csv(records: Sequence[Record], columns: Sequence[Column], out: TextIO) -> None:
+    import csv
+
+    from refdb.formats.csv import neutralize
+
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([c.header for c in columns])
+    for record in records:
+        writer.writerow([neutralize(cell(c.value(record))) for c in columns])
+
+
+_MD_SPECIALS = str.maketrans({ch: f"\\{ch}" for ch in "\\`*_{}[]<>|#"})
+
+
+def md_escape(text: str) -> str:
+    return " ".join(text.translate(_MD_SPECIALS).split())
+
+
+def _markdown(records: Sequence[Record], columns: Sequence[Column], out: TextIO) -> None:
+    out.write("| " + " | ".join(md_escape(c.header) for c in columns) + " |\n")
+    out.write("|" + "|".join("---" for _ in columns) + "|\n")
+    for record in records:
+        out.write("| " + " | ".join(md_escape(cell(c.value(record))) for c in columns) + " |\n")
+
+
+def _table(records: Sequence[Record], columns: Sequence[Column], out: TextIO) -> None:
+    total = shutil.get_terminal_size((120, 24)).columns
+    rows = [[cell(c.value(r)) for c in columns] for r in records]
+    widths = []
+    for i, column in enumerate(columns):
+        natural = max(
+            [len(column.header)] + [max((len(x) for x in row[i].split("\n")), default=0) for row in rows]
+        )
+        widths.append(min(natural, column.width) if column.width else natural)
+    spare = total - sum(widths) - 2 * (len(columns) - 1)
+    if spare > 0:  # give room back to the wrapped columns, first come first served
+        for i, column in enumerate(columns):
+            if column.width and spare > 0:
+                natural = max(len(row[i]) for row in rows)
+                extra = min(spare, max(0, natural - widths[i]))
+                widths[i] += extra
+                spare -= extra
+    lines = ["  ".join(c.header.ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths))
+    for row in rows:
+        wrapped = [textwrap.wrap(text, w) or [""] for text, w in zip(row, widths, strict=True)]
+        for k in range(max(len(x) for x in wrapped)):
+            lines.append(
+                "  ".join(
+                    (x[k] if k < len(x) else "").ljust(w) for x, w in zip(wrapped, widths, strict=True)
+                ).rstrip()
+            )
+    out.write("\n".join(lines) + "\n")

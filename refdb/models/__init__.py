@@ -1,0 +1,28 @@
+"""SQLAlchemy 2 typed models: the one source of truth for the schema."""
+
+from refdb.models.base import Base
+from refdb.models.claims import Citation, Claim, ClaimRelation, ClaimSubject, ClaimTag, Tag
+from refdb.models.comments import Comment, CommentClaim
+from refdb.models.people import Person, PersonName
+from refdb.models.provenance import Curation
+from refdb.models.quotes import Quote, QuoteClaim
+from refdb.models.sources import Contributor, Source
+
+__all__ = [
+    "Base",
+    "Citation",
+    "Claim",
+    "ClaimRelation",
+    "ClaimSubject",
+    "ClaimTag",
+    "Comment",
+    "CommentClaim",
+    "Contributor",
+    "Curation",
+    "Person",
+    "PersonName",
+    "Quote",
+    "QuoteClaim",
+    "Source",
+    "Tag",
+]

@@ -1,0 +1,52 @@
+"""People and every form of their names."""
+
+from __future__ import annotations
+
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from refdb.models.base import Base
+
+# kinds of name a person has; ``display`` and ``native`` rows mirror the person's own columns
+NAME_KINDS = ("display", "native", "transliteration", "misspelling", "pseudonym", "variant")
+DERIVED_NAME_KINDS = ("display", "native")
+
+
+class Person(Base):
+    __tablename__ = "person"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    display_name: Mapped[str] = mapped_column(Text)
+    family: Mapped[str | None] = mapped_column(Text)
+    given: Mapped[str | None] = mapped_column(Text)
+    particle: Mapped[str | None] = mapped_column(String(50))
+    native_name: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(Text)
+
+    names: Mapped[list[PersonName]] = relationship(
+        back_populates="person", cascade="all, delete-orphan", order_by="PersonName.id"
+    )
+
+
+class PersonName(Base):
+    """One name a person goes by: display, native script, transliteration, misspelling ...
+
+    ``norm`` is the folded, space-padded form every person lookup matches against.
+    """
+
+    __tablename__ = "person_name"
+    __table_args__ = (
+        UniqueConstraint("person_id", "name", "kind"),
+        Index("ix_person_name_norm", "norm"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(30))
+    scheme: Mapped[str | None] = mapped_column(String(60))  # e.g. "ALA-LC", "common English", "Cyrillic"
+    note: Mapped[str | None] = mapped_column(Text)
+    norm: Mapped[str] = mapped_column(Text)
+
+    person: Mapped[Person] = relationship(back_populates="names")

