@@ -27,12 +27,50 @@ def padded(text: str) -> str:
 
 
 def slugify(text: str, *, max_words: int = 6) -> str:
-    """A stable, readable key from content: ``"Stalin's Wars"`` -> ``"stalins-wars"``."""
-    folded = fold(text.replace("'", "").replace("’", ""))
-    words = [w for w in folded.split() if w]
+    """A stable, readable ASCII key from content: ``"Stalin's Wars"`` -> ``"stalins-wars"``."""
+    folded = fold(romanize(text.replace("'", "").replace("’", "")))
+    words = ["".join(ch for ch in w if ch.isascii() and ch.isalnum()) for w in folded.split()]
+    words = [w for w in words if w]
     return "-".join(words[:max_words]) or "item"
 
 
 def like_escape(text: str) -> str:
     """Escape LIKE wildcards so user input matches literally (used with ESCAPE '\\')."""
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+# Russian Cyrillic romanization, for keys and for the transliterations every person lookup accepts.
+_LC = dict(zip("абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
+               ["a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "i", "k", "l", "m", "n", "o", "p", "r", "s", "t",
+                "u", "f", "kh", "ts", "ch", "sh", "shch", "", "y", "", "e", "iu", "ia"], strict=True))  # fmt: skip
+_EN = {**_LC, "й": "y", "ю": "yu", "я": "ya", "ё": "yo"}
+_EN_ENDINGS = re.compile(r"(ий|ый)\b")
+
+
+def romanize(text: str, scheme: str = "ALA-LC") -> str:
+    """Russian Cyrillic in Latin letters: ``ALA-LC`` (Rokossovskii) or ``common English`` (Rokossovsky).
+
+    Diacritics and ligatures of the full ALA-LC tables are left out, as lookups ignore them anyway.
+    Non-Cyrillic characters pass through unchanged.
+    """
+    table = _LC if scheme == "ALA-LC" else _EN
+    source = text if scheme == "ALA-LC" else _EN_ENDINGS.sub("y", text.lower())
+    out = []
+    for ch in source:
+        lower = ch.lower()
+        if lower in table:
+            latin = table[lower]
+            out.append(latin.capitalize() if ch != lower else latin)
+        else:
+            out.append(ch)
+    result = "".join(out)
+    if scheme != "ALA-LC":  # restore capitals lost by lower() for the ending rule
+        result = " ".join(
+            w[:1].upper() + w[1:] if o[:1].isupper() else w
+            for w, o in zip(result.split(" "), text.split(" "), strict=False)
+        )
+    return result
+
+
+def has_cyrillic(text: str) -> bool:
+    return any("\u0400" <= ch <= "\u04ff" for ch in text)

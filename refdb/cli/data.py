@@ -65,3 +65,29 @@ def register(app: typer.Typer) -> None:
     app.command()(seed)
     app.command()(load)
     app.command()(dump)
+    app.command()(check)
+
+
+def check(
+    ctx: typer.Context,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
+) -> None:
+    """Integrity report: anchors, unasserted claims, uncited sources, duplicate people, short titles, engine."""
+    from refdb.cli.render import Column, OutputFormat, emit
+    from refdb.db import session_scope
+    from refdb.errors import UsageError
+    from refdb.services.check import run_checks
+
+    try:
+        output = OutputFormat(fmt)
+    except ValueError:
+        raise UsageError(f"--format must be one of: {', '.join(f.value for f in OutputFormat)}") from None
+    with session_scope(ctx.obj) as session:
+        problems = run_checks(session)
+    emit(problems, output, [
+        Column("KIND", lambda r: r["kind"]), Column("KEY", lambda r: r["key"]), Column("CHECK", lambda r: r["check"]),
+        Column("PROBLEM", lambda r: r["problem"], width=70),
+    ], empty="check: no problems found")  # fmt: skip
+    if problems:
+        note(f"check: {len(problems)} problem{'s' if len(problems) != 1 else ''} found")
+        raise typer.Exit(1)

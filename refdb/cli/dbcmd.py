@@ -55,5 +55,16 @@ def current(ctx: typer.Context) -> None:
     typer.echo(f"{redact(ctx.obj)}: revision {revision or 'none (empty database)'}; head {HEAD_REVISION}")
 
 
+@db_app.command()
+def reindex(ctx: typer.Context) -> None:
+    """Rebuild the full-text search index from the tables."""
+    from refdb.db import session_scope
+    from refdb.services.check import reindex as rebuild
+
+    with session_scope(ctx.obj, write=True) as session:
+        count = rebuild(session)
+    note(f"indexed {count} records")
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(db_app, name="db")

@@ -95,9 +95,11 @@ def main(
 
 
 def register() -> None:
-    from refdb.cli import data, dbcmd, query
+    from refdb.cli import author, data, dbcmd, query, search
 
     query.register(app)
+    search.register(app)
+    author.register(app)
     data.register(app)
     dbcmd.register(app)
 

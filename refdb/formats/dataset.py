@@ -302,7 +302,7 @@ class _Reader:
 
     def __init__(self, source_name: str, record: Any, what: str, parent_line: int) -> None:
         line = getattr(record, "line", parent_line)
-        self.loc = f"{source_name}:{line}"
+        self.loc = f"{source_name}:{line}" if line else source_name
         self.source_name = source_name
         self.what = what
         if not isinstance(record, dict):
@@ -314,7 +314,7 @@ class _Reader:
         self.seen: set[str] = set()
 
     def error(self, problem: str, fld: str | None = None) -> InputError:
-        return InputError(f"{self.what}: {problem}", location=self.loc, field=fld)
+        return InputError(problem, location=f"{self.loc}: {self.what}", field=fld)
 
     def text(self, name: str, *, required: bool = False, strip: bool = True) -> str | None:
         self.seen.add(name)
@@ -645,6 +645,26 @@ _SECTIONS: dict[str, tuple[str, Callable[..., Any]]] = {
     "quotes": ("quote", _quote),
     "comments": ("comment", _comment),
 }
+
+
+SECTION_OF = {
+    "person": "people",
+    "source": "sources",
+    "tag": "tags",
+    "claim": "claims",
+    "quote": "quotes",
+    "comment": "comments",
+}
+
+
+def parse_record(kind: str, record: dict[str, Any], *, source_name: str, base_dir: Path | None = None) -> Any:
+    """One record of a kind (person, source, tag, claim, quote, comment), checked like a file's."""
+    section = SECTION_OF[kind]
+    what, build = _SECTIONS[section]
+    reader = _Reader(source_name, record, f"{what} {record.get('key') or ''}".strip(), 0)
+    rec = build(reader, base_dir) if section == "sources" else build(reader)
+    reader.done()
+    return rec
 
 
 def parse(text: str, *, source_name: str, base_dir: Path | None = None) -> Dataset:

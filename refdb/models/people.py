@@ -8,8 +8,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from refdb.models.base import Base
 
 # kinds of name a person has; ``display`` and ``native`` rows mirror the person's own columns
-NAME_KINDS = ("display", "native", "transliteration", "misspelling", "pseudonym", "variant")
-DERIVED_NAME_KINDS = ("display", "native")
+NAME_KINDS = ("display", "native", "romanized", "transliteration", "misspelling", "pseudonym", "variant")
+# rows refdb derives from the person's own columns (not written by dump): the display name, the
+# native-script name, and its automatic ALA-LC and common-English romanizations
+DERIVED_NAME_KINDS = ("display", "native", "romanized")
 
 
 class Person(Base):

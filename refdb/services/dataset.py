@@ -38,7 +38,7 @@ from refdb.models import (
 )
 from refdb.models.people import DERIVED_NAME_KINDS
 from refdb.services import anchors
-from refdb.textnorm import padded
+from refdb.textnorm import has_cyrillic, padded, romanize
 
 
 @dataclass
@@ -81,7 +81,15 @@ def person_name_rows(
     rows: list[tuple[str, str, str | None, str | None]] = [(person.display_name, "display", None, None)]
     if person.native_name:
         rows.append((person.native_name, "native", None, None))
+    variants = list(variants)
     rows.extend((v.name, v.kind, v.scheme, v.note) for v in variants)
+    if person.native_name and has_cyrillic(person.native_name):
+        known = {padded(name) for name, *_ in rows}
+        for scheme in ("ALA-LC", "common English"):
+            latin = romanize(person.native_name, scheme)
+            if padded(latin) not in known:
+                rows.append((latin, "romanized", scheme, None))
+                known.add(padded(latin))
     return rows
 
 
@@ -512,19 +520,55 @@ def load_dataset(session: Session, dataset: fmt.Dataset) -> LoadReport:
 # export
 
 
-def export_dataset(session: Session) -> fmt.Dataset:
-    """The whole database as dataset records, read table by table (no query per record)."""
+def export_dataset(session: Session, only: tuple[str, str] | None = None) -> fmt.Dataset:
+    """The whole database as dataset records, read table by table (no query per record).
+
+    ``only=(kind, key)`` exports that one record (kind: person, source, tag, claim, quote, comment).
+    """
+    models: dict[str, Any] = {
+        "person": Person,
+        "source": Source,
+        "tag": Tag,
+        "claim": Claim,
+        "quote": Quote,
+        "comment": Comment,
+    }
+
+    def rows(kind: str) -> Any:
+        model = models[kind]
+        if only is None:
+            return session.scalars(select(model))
+        if only[0] != kind:
+            return []
+        return session.scalars(select(model).where(model.key == only[1]))
+
+    def links(query: Any, column: Any, kind: str) -> Any:
+        if only is None:
+            return session.scalars(query)
+        if only[0] != kind:
+            return []
+        model = models[kind]
+        return session.scalars(query.where(column.in_(select(model.id).where(model.key == only[1]))))
+
     person_key = dict(session.execute(select(Person.id, Person.key)).all())
     source_key = dict(session.execute(select(Source.id, Source.key)).all())
     tag_key = dict(session.execute(select(Tag.id, Tag.key)).all())
     claim_key = dict(session.execute(select(Claim.id, Claim.key)).all())
 
     curated: dict[tuple[str, int], dict[str, str]] = defaultdict(dict)
-    for row in session.scalars(select(Curation)):
+    curation_query = select(Curation)
+    if only is not None:
+        curation_query = curation_query.where(
+            Curation.record_kind == only[0],
+            Curation.record_id.in_(select(models[only[0]].id).where(models[only[0]].key == only[1])),
+        )
+    for row in session.scalars(curation_query):
         curated[(row.record_kind, row.record_id)][row.field] = row.basis
 
     variants: dict[int, list[fmt.NameRec]] = defaultdict(list)
-    for n in session.scalars(select(PersonName).order_by(PersonName.person_id, PersonName.id)):
+    for n in links(
+        select(PersonName).order_by(PersonName.person_id, PersonName.id), PersonName.person_id, "person"
+    ):
         if n.kind not in DERIVED_NAME_KINDS:
             variants[n.person_id].append(fmt.NameRec(name=n.name, kind=n.kind, scheme=n.scheme, note=n.note))
     people = [
@@ -539,12 +583,14 @@ def export_dataset(session: Session) -> fmt.Dataset:
             note=p.note,
             curated=curated[("person", p.id)],
         )
-        for p in session.scalars(select(Person))
+        for p in rows("person")
     ]
 
     contributors: dict[int, list[fmt.ContributorRec]] = defaultdict(list)
-    for c in session.scalars(
-        select(Contributor).order_by(Contributor.source_id, Contributor.role, Contributor.position)
+    for c in links(
+        select(Contributor).order_by(Contributor.source_id, Contributor.role, Contributor.position),
+        Contributor.source_id,
+        "source",
     ):
         contributors[c.source_id].append(fmt.ContributorRec(person=person_key[c.person_id], role=c.role))
     sources = [
@@ -572,20 +618,24 @@ def export_dataset(session: Session) -> fmt.Dataset:
             text=s.text,
             curated=curated[("source", s.id)],
         )
-        for s in session.scalars(select(Source))
+        for s in rows("source")
     ]
-    tags = [
-        fmt.TagRec(key=t.key, label=t.label, description=t.description) for t in session.scalars(select(Tag))
-    ]
+    tags = [fmt.TagRec(key=t.key, label=t.label, description=t.description) for t in rows("tag")]
 
     claim_tags: dict[int, list[str]] = defaultdict(list)
-    for ct in session.scalars(select(ClaimTag)):
+    for ct in links(select(ClaimTag), ClaimTag.claim_id, "claim"):
         claim_tags[ct.claim_id].append(tag_key[ct.tag_id])
     subjects: dict[int, list[str]] = defaultdict(list)
-    for cs in session.scalars(select(ClaimSubject).order_by(ClaimSubject.claim_id, ClaimSubject.position)):
+    for cs in links(
+        select(ClaimSubject).order_by(ClaimSubject.claim_id, ClaimSubject.position),
+        ClaimSubject.claim_id,
+        "claim",
+    ):
         subjects[cs.claim_id].append(person_key[cs.person_id])
     citations: dict[int, list[fmt.CitationRec]] = defaultdict(list)
-    for cit in session.scalars(select(Citation).order_by(Citation.claim_id, Citation.position)):
+    for cit in links(
+        select(Citation).order_by(Citation.claim_id, Citation.position), Citation.claim_id, "claim"
+    ):
         anchor = (
             fmt.Anchor(exact=cit.anchor_exact, prefix=cit.anchor_prefix, suffix=cit.anchor_suffix)
             if cit.anchor_exact is not None
@@ -602,7 +652,7 @@ def export_dataset(session: Session) -> fmt.Dataset:
             )
         )
     relations: dict[int, list[fmt.RelationRec]] = defaultdict(list)
-    for rel in session.scalars(select(ClaimRelation)):
+    for rel in links(select(ClaimRelation), ClaimRelation.from_claim_id, "claim"):
         relations[rel.from_claim_id].append(
             fmt.RelationRec(relation=rel.relation, claim=claim_key[rel.to_claim_id], note=rel.note)
         )
@@ -618,14 +668,14 @@ def export_dataset(session: Session) -> fmt.Dataset:
             note=c.note,
             curated=curated[("claim", c.id)],
         )
-        for c in session.scalars(select(Claim))
+        for c in rows("claim")
     ]
 
     quote_claims: dict[int, list[str]] = defaultdict(list)
-    for qc in session.scalars(select(QuoteClaim)):
+    for qc in links(select(QuoteClaim), QuoteClaim.quote_id, "quote"):
         quote_claims[qc.quote_id].append(claim_key[qc.claim_id])
     quotes = []
-    for q in session.scalars(select(Quote)):
+    for q in rows("quote"):
         anchor = None
         if q.anchor_prefix is not None or q.anchor_suffix is not None:
             anchor = fmt.Anchor(prefix=q.anchor_prefix, suffix=q.anchor_suffix)
@@ -649,12 +699,12 @@ def export_dataset(session: Session) -> fmt.Dataset:
         )
 
     disputes: dict[int, list[fmt.DisputeRec]] = defaultdict(list)
-    for cc in session.scalars(select(CommentClaim)):
+    for cc in links(select(CommentClaim), CommentClaim.comment_id, "comment"):
         disputes[cc.comment_id].append(
             fmt.DisputeRec(claim=claim_key[cc.claim_id], stance=cc.stance, note=cc.note)
         )
     comments = []
-    for cm in session.scalars(select(Comment)):
+    for cm in rows("comment"):
         anchor = None
         if cm.anchor_prefix is not None or cm.anchor_suffix is not None:
             anchor = fmt.Anchor(prefix=cm.anchor_prefix, suffix=cm.anchor_suffix)

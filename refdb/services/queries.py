@@ -270,7 +270,9 @@ def list_quotes(
         query = query.where(Quote.speaker_id.in_(ids))
     if source is not None:
         source_ids: list[int] = list(session.scalars(lookup.source_ids(source)))
-        query = query.where((Quote.origin_source_id.in_(source_ids)) | (Quote.found_source_id.in_(source_ids)))
+        query = query.where(
+            (Quote.origin_source_id.in_(source_ids)) | (Quote.found_source_id.in_(source_ids))
+        )
     if claim is not None:
         claim_obj = lookup.get_claim(session, claim)
         query = query.where(

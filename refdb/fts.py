@@ -1,0 +1,182 @@
+"""The full-text index: DDL for each backend, used by migrations (and by bulk loads to rebuild).
+
+One index, ``search_fts``, holds a row per claim, quote, comment and source.  Its rowid encodes
+the record: ``id * 4 + kind`` (claim 0, quote 1, comment 2, source 3), so the sync triggers touch
+exactly one row.  SQLite uses FTS5 with diacritics removed; PostgreSQL a table with a ``tsvector``
+column under a GIN index, with ``unaccent`` where the server has it.
+
+Pitfall (measured): an Alembic batch rebuild of claim/quote/comment/source on SQLite drops these
+triggers silently.  Every migration that rebuilds one of those tables must call
+``recreate_triggers(op)`` afterwards; tests add a record after every migration and search for it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+KINDS = {"claim": 0, "quote": 1, "comment": 2, "source": 3}
+# table, title expression, body expression (over NEW./OLD. row)
+_DOCS = {
+    "claim": ("claim", "NULL", "{r}.text"),
+    "quote": ("quote", "(SELECT display_name FROM person WHERE person.id = {r}.speaker_id)", "{r}.text"),
+    "comment": ("comment", "NULL", "{r}.text"),
+    "source": ("source", "{r}.title", "COALESCE({r}.short_title, '')"),
+}
+
+# ---------------------------------------------------------------------------------------- SQLite
+
+
+def _sqlite_statements() -> list[str]:
+    out = [
+        "CREATE VIRTUAL TABLE search_fts USING fts5("
+        "kind UNINDEXED, key UNINDEXED, title, body, tokenize = 'unicode61 remove_diacritics 2')"
+    ]
+    out += _sqlite_triggers()
+    out.append(_sqlite_fill())
+    return out
+
+
+def _sqlite_triggers() -> list[str]:
+    out = []
+    for kind, (table, title, body) in _DOCS.items():
+        code = KINDS[kind]
+        insert = (
+            f"INSERT INTO search_fts(rowid, kind, key, title, body) VALUES "
+            f"(NEW.id * 4 + {code}, '{kind}', NEW.key, {title.format(r='NEW')}, {body.format(r='NEW')})"
+        )
+        delete = f"DELETE FROM search_fts WHERE rowid = OLD.id * 4 + {code}"
+        out.append(f"CREATE TRIGGER search_fts_{table}_ai AFTER INSERT ON {table} BEGIN {insert}; END")
+        out.append(f"CREATE TRIGGER search_fts_{table}_ad AFTER DELETE ON {table} BEGIN {delete}; END")
+        out.append(
+            f"CREATE TRIGGER search_fts_{table}_au AFTER UPDATE ON {table} BEGIN {delete}; {insert}; END"
+        )
+    return out
+
+
+def _sqlite_fill() -> str:
+    parts = []
+    for kind, (table, title, body) in _DOCS.items():
+        parts.append(
+            f"SELECT id * 4 + {KINDS[kind]}, '{kind}', key, {title.format(r=table)}, {body.format(r=table)} "
+            f"FROM {table}"
+        )
+    return "INSERT INTO search_fts(rowid, kind, key, title, body) " + " UNION ALL ".join(parts)
+
+
+def _sqlite_drop_triggers() -> list[str]:
+    return [
+        f"DROP TRIGGER IF EXISTS search_fts_{table}_{suffix}"
+        for table, _, _ in _DOCS.values()
+        for suffix in ("ai", "ad", "au")
+    ]
+
+
+# ------------------------------------------------------------------------------------ PostgreSQL
+
+_PG_UNACCENT = """
+DO $$
+BEGIN
+  BEGIN
+    CREATE EXTENSION IF NOT EXISTS unaccent;
+  EXCEPTION WHEN OTHERS THEN
+    RAISE NOTICE 'unaccent is not available; search stays accent-sensitive for non-decomposed input';
+  END;
+  IF EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'unaccent') THEN
+    EXECUTE $f$CREATE OR REPLACE FUNCTION refdb_unaccent(t text) RETURNS text
+      LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT AS 'SELECT public.unaccent(''public.unaccent'', t)'$f$;
+  ELSE
+    EXECUTE $f$CREATE OR REPLACE FUNCTION refdb_unaccent(t text) RETURNS text
+      LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT AS 'SELECT t'$f$;
+  END IF;
+END
+$$
+"""
+
+
+def _pg_statements() -> list[str]:
+    out = [
+        _PG_UNACCENT,
+        "CREATE TABLE search_fts (rowid bigint PRIMARY KEY, kind varchar(10) NOT NULL, key varchar(200) NOT NULL, "
+        "title text, body text, tsv tsvector NOT NULL)",
+        "CREATE INDEX search_fts_tsv ON search_fts USING gin (tsv)",
+    ]
+    for kind, (table, title, body) in _DOCS.items():
+        code = KINDS[kind]
+        t_new, b_new = title.format(r="NEW"), body.format(r="NEW")
+        out.append(
+            f"""CREATE OR REPLACE FUNCTION search_fts_{table}_sync() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP IN ('DELETE', 'UPDATE') THEN
+    DELETE FROM search_fts WHERE rowid = OLD.id * 4 + {code};
+  END IF;
+  IF TG_OP IN ('INSERT', 'UPDATE') THEN
+    INSERT INTO search_fts(rowid, kind, key, title, body, tsv) VALUES (
+      NEW.id * 4 + {code}, '{kind}', NEW.key, {t_new}, {b_new},
+      to_tsvector('simple', refdb_unaccent(COALESCE({t_new}, '') || ' ' || COALESCE({b_new}, ''))));
+  END IF;
+  RETURN NULL;
+END
+$$"""
+        )
+        out.append(
+            f"CREATE TRIGGER search_fts_{table}_sync AFTER INSERT OR UPDATE OR DELETE ON {table} "
+            f"FOR EACH ROW EXECUTE FUNCTION search_fts_{table}_sync()"
+        )
+    out.append(_pg_fill())
+    return out
+
+
+def _pg_fill() -> str:
+    parts = []
+    for kind, (table, title, body) in _DOCS.items():
+        t, b = title.format(r=table), body.format(r=table)
+        parts.append(
+            f"SELECT id * 4 + {KINDS[kind]}, '{kind}', key, {t}, {b}, "
+            f"to_tsvector('simple', refdb_unaccent(COALESCE({t}, '') || ' ' || COALESCE({b}, ''))) FROM {table}"
+        )
+    return "INSERT INTO search_fts(rowid, kind, key, title, body, tsv) " + " UNION ALL ".join(parts)
+
+
+# ------------------------------------------------------------------------------------ interface
+
+
+def create(op: Any) -> None:
+    """Create the index and its triggers, and fill it from the existing rows."""
+    dialect = op.get_bind().dialect.name
+    for statement in _sqlite_statements() if dialect == "sqlite" else _pg_statements():
+        op.execute(statement)
+
+
+def drop(op: Any) -> None:
+    dialect = op.get_bind().dialect.name
+    if dialect == "sqlite":
+        for statement in _sqlite_drop_triggers():
+            op.execute(statement)
+        op.execute("DROP TABLE IF EXISTS search_fts")
+        return
+    for table, _, _ in _DOCS.values():
+        op.execute(f"DROP TRIGGER IF EXISTS search_fts_{table}_sync ON {table}")
+        op.execute(f"DROP FUNCTION IF EXISTS search_fts_{table}_sync()")
+    op.execute("DROP TABLE IF EXISTS search_fts")
+    op.execute("DROP FUNCTION IF EXISTS refdb_unaccent(text)")
+
+
+def recreate_triggers(op: Any) -> None:
+    """After a batch rebuild of an indexed table (SQLite drops its triggers with the old table)."""
+    if op.get_bind().dialect.name != "sqlite":
+        return
+    for statement in _sqlite_drop_triggers() + _sqlite_triggers():
+        op.execute(statement)
+
+
+def rebuild_sql(dialect: str) -> list[str]:
+    """Statements that empty and refill the index (after a bulk load with triggers off)."""
+    if dialect == "sqlite":
+        return ["DELETE FROM search_fts", _sqlite_fill()]
+    return ["DELETE FROM search_fts", _pg_fill()]
+
+
+def trigger_names(dialect: str) -> list[str]:
+    if dialect == "sqlite":
+        return [f"search_fts_{t}_{s}" for t, _, _ in _DOCS.values() for s in ("ai", "ad", "au")]
+    return [f"search_fts_{t}_sync" for t, _, _ in _DOCS.values()]

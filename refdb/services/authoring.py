@@ -1,0 +1,516 @@
+"""Authoring: add, edit, link, remove and merge records, one command = one transaction.
+
+Every write goes through the dataset loader (``services.dataset``), so a record added from the
+command line is checked exactly like one loaded from a file: types, allowed values, references
+and anchors.  Keys are generated from the content when not given: stable and unique.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import Session
+
+from refdb.errors import ConflictError, NotFoundError, UsageError
+from refdb.formats import dataset as fmt
+from refdb.models import (
+    Citation,
+    Claim,
+    ClaimRelation,
+    ClaimSubject,
+    ClaimTag,
+    Comment,
+    CommentClaim,
+    Contributor,
+    Curation,
+    Person,
+    PersonName,
+    Quote,
+    QuoteClaim,
+    Source,
+    Tag,
+)
+from refdb.services import dataset as loading
+from refdb.textnorm import slugify
+
+MODELS: dict[str, Any] = {
+    "person": Person, "source": Source, "tag": Tag, "claim": Claim, "quote": Quote, "comment": Comment,
+}  # fmt: skip
+KINDS = tuple(MODELS)
+# fields `edit --set` may change, per kind: the scalar fields of the dataset format, plus key lists
+LIST_FIELDS = {"tags", "about", "claims"}
+NESTED = {"variants", "contributors", "citations", "relations", "origin", "found_in", "anchor", "disputes"}
+
+
+def _model(kind: str) -> Any:
+    if kind not in MODELS:
+        raise UsageError(f"unknown kind '{kind}'; choose one of: {', '.join(KINDS)}")
+    return MODELS[kind]
+
+
+def exists(session: Session, kind: str, key: str) -> bool:
+    model = _model(kind)
+    return session.scalar(select(func.count()).select_from(model).where(model.key == key)) != 0
+
+
+def unique_key(session: Session, kind: str, base: str) -> str:
+    """``base``, or ``base-2``, ``base-3`` ... the first that no record of the kind has."""
+    base = base[:190].strip("-") or kind
+    model = _model(kind)
+    taken = set(session.scalars(select(model.key).where(model.key.like(f"{base}%"))))
+    if base not in taken:
+        return base
+    n = 2
+    while f"{base}-{n}" in taken:
+        n += 1
+    return f"{base}-{n}"
+
+
+def suggest_key(session: Session, kind: str, record: dict[str, Any]) -> str:
+    """A readable key from the record's content."""
+    if kind == "person":
+        base = slugify(" ".join(filter(None, [record.get("family") or record["name"], record.get("given")])))
+    elif kind == "source":
+        who = ""
+        for c in record.get("contributors") or []:
+            person = session.scalar(select(Person).where(Person.key == c["person"]))
+            if person is not None:
+                who = person.family or person.display_name
+                break
+        base = slugify(f"{who} {record.get('short_title') or record['title']}", max_words=5)
+    elif kind == "tag":
+        base = slugify(record["label"], max_words=3)
+    elif kind in ("quote", "comment"):
+        who_key = record.get("speaker") or record.get("author")
+        who = ""
+        if who_key:
+            person = session.scalar(select(Person).where(Person.key == who_key))
+            who = (person.family or person.display_name) if person else ""
+        base = slugify(f"{who} {record['text']}", max_words=5)
+    else:
+        base = slugify(record["text"], max_words=6)
+    return unique_key(session, kind, base)
+
+
+def add(session: Session, kind: str, record: dict[str, Any]) -> str:
+    """Add one record given as a dataset-format mapping; refuses an existing key."""
+    record = {k: v for k, v in record.items() if v not in (None, [], {})}
+    if not record.get("key"):
+        record["key"] = suggest_key(session, kind, record)
+    elif exists(session, kind, record["key"]):
+        raise ConflictError(
+            f"a {kind} with key '{record['key']}' exists; change it with 'refdb edit {kind} {record['key']}'"
+        )
+    rec = fmt.parse_record(kind, record, source_name=f"add {kind}")
+    _load(session, kind, rec)
+    return str(rec.key)
+
+
+def _load(session: Session, kind: str, rec: Any) -> None:
+    loader = loading._Loader(session)
+    getattr(loader, f"load_{fmt.SECTION_OF[kind]}")([rec])
+
+
+def get(session: Session, kind: str, key: str) -> Any:
+    _model(kind)
+    records = getattr(loading.export_dataset(session, only=(kind, key)), fmt.SECTION_OF[kind])
+    if not records:
+        raise NotFoundError(f"no {kind} with key '{key}'")
+    return records[0]
+
+
+def _plain(kind: str, rec: Any) -> dict[str, Any]:
+    section = fmt.SECTION_OF[kind]
+    data = fmt.to_plain(fmt.Dataset(**{section: [rec]}))
+    plain: dict[str, Any] = data[section][0]
+    if kind == "source" and rec.text is not None:
+        plain["text"] = rec.text
+    return plain
+
+
+def edit(session: Session, kind: str, key: str, changes: dict[str, str], unset: list[str]) -> str:
+    """Change fields (``--set FIELD=VALUE``, ``--unset FIELD``); ``key`` renames the record."""
+    rec = get(session, kind, key)
+    plain = _plain(kind, rec)
+    known = _editable(kind)
+    for name in [*changes, *unset]:
+        base = name.split(".", 1)[0]
+        if base in NESTED:
+            raise UsageError(
+                f"'{name}' is not set with edit; use the 'refdb link' commands or 'refdb add variant'"
+            )
+        if base not in known and base != "curated":
+            raise UsageError(f"a {kind} has no field '{name}'; the fields are: {', '.join(sorted(known))}")
+    for name in unset:
+        if name == "key" or name in _required(kind):
+            raise UsageError(f"'{name}' is required for a {kind} and cannot be unset")
+        if name.startswith("curated."):
+            plain.get("curated", {}).pop(name.split(".", 1)[1], None)
+        else:
+            plain.pop(name, None)
+    new_key = changes.pop("key", None)
+    for name, value in changes.items():
+        if name.startswith("curated."):
+            plain.setdefault("curated", {})[name.split(".", 1)[1]] = value
+        elif name in LIST_FIELDS:
+            plain[name] = [v.strip() for v in value.split(",") if v.strip()]
+        else:
+            plain[name] = value
+    if new_key is not None and new_key != key:
+        if exists(session, kind, new_key):
+            raise ConflictError(f"a {kind} with key '{new_key}' exists")
+        fmt.parse_record(kind, {**plain, "key": new_key}, source_name=f"edit {kind} {key}")  # check first
+        model = MODELS[kind]
+        session.execute(update(model).where(model.key == key).values(key=new_key))
+        plain["key"] = new_key
+    updated = fmt.parse_record(kind, plain, source_name=f"edit {kind} {key}")
+    _load(session, kind, updated)
+    return str(updated.key)
+
+
+def _editable(kind: str) -> set[str]:
+    return {
+        "person": {"key", "name", "family", "given", "particle", "native", "note"},
+        "source": {"key", "type", "class", "genre", "title", "short_title", "container_title", "publisher", "place",
+                   "issued", "edition", "volume", "issue", "pages", "url", "isbn", "doi", "language", "note", "text"},
+        "tag": {"key", "label", "description"},
+        "claim": {"key", "kind", "text", "tags", "about", "note"},
+        "quote": {"key", "text", "speaker", "claims", "language", "note"},
+        "comment": {"key", "text", "author", "author_label", "date", "answers", "source", "note"},
+    }[kind]  # fmt: skip
+
+
+def _required(kind: str) -> set[str]:
+    return {"person": {"name"}, "source": {"type", "title"}, "tag": {"label"}, "claim": {"text", "kind"},
+            "quote": {"text"}, "comment": {"text", "answers"}}[kind]  # fmt: skip
+
+
+# ------------------------------------------------------------------------------------------- links
+
+
+def link_citation(session: Session, claim: str, source: str, *, stance: str, locator: str | None,
+                  label: str | None, exact: str | None, prefix: str | None, suffix: str | None,
+                  note: str | None) -> None:  # fmt: skip
+    rec: fmt.ClaimRec = get(session, "claim", claim)
+    if any(c.source == source and c.locator == locator and c.stance == stance for c in rec.citations):
+        raise ConflictError(
+            f"claim '{claim}' already cites '{source}'" + (f" at {locator}" if locator else "")
+        )
+    if exact is None and (prefix or suffix):
+        raise UsageError("--prefix and --suffix need --exact, the passage they surround")
+    plain = _plain("claim", rec)
+    citation: dict[str, Any] = {
+        "source": source,
+        "stance": stance,
+        "locator": locator,
+        "label": label,
+        "note": note,
+    }
+    if exact is not None:
+        citation["anchor"] = {
+            k: v for k, v in (("exact", exact), ("prefix", prefix), ("suffix", suffix)) if v
+        }
+    plain.setdefault("citations", []).append({k: v for k, v in citation.items() if v is not None})
+    _load(session, "claim", fmt.parse_record("claim", plain, source_name=f"link cite {claim}"))
+
+
+def unlink_citation(session: Session, claim: str, source: str, locator: str | None) -> int:
+    rec: fmt.ClaimRec = get(session, "claim", claim)
+    keep = [
+        c for c in rec.citations if not (c.source == source and (locator is None or c.locator == locator))
+    ]
+    removed = len(rec.citations) - len(keep)
+    if not removed:
+        raise NotFoundError(
+            f"claim '{claim}' does not cite '{source}'" + (f" at {locator}" if locator else "")
+        )
+    _load(session, "claim", replace(rec, citations=keep))
+    return removed
+
+
+def link_quote(session: Session, quote: str, claim: str, *, remove: bool = False) -> None:
+    rec: fmt.QuoteRec = get(session, "quote", quote)
+    claims = _toggle(rec.claims, claim, remove, f"quote '{quote}'", "claim")
+    _load(session, "quote", replace(rec, claims=claims, loc=f"link quote {quote}"))
+
+
+def link_comment(session: Session, comment: str, claim: str, *, stance: str, note: str | None,
+                 remove: bool = False) -> None:  # fmt: skip
+    rec: fmt.CommentRec = get(session, "comment", comment)
+    present = [d for d in rec.disputes if d.claim == claim]
+    if remove:
+        if not present:
+            raise NotFoundError(f"comment '{comment}' is not linked to claim '{claim}'")
+        disputes = [d for d in rec.disputes if d.claim != claim]
+    else:
+        if present:
+            raise ConflictError(f"comment '{comment}' is already linked to claim '{claim}'")
+        disputes = [
+            *rec.disputes,
+            fmt.DisputeRec(claim=claim, stance=stance, note=note, loc=f"link comment {comment}"),
+        ]
+    _load(session, "comment", replace(rec, disputes=disputes))
+
+
+def link_relation(session: Session, claim: str, other: str, *, relation: str, note: str | None,
+                  remove: bool = False) -> None:  # fmt: skip
+    rec: fmt.ClaimRec = get(session, "claim", claim)
+    present = [r for r in rec.relations if r.claim == other and r.relation == relation]
+    if remove:
+        if not present:
+            raise NotFoundError(f"claim '{claim}' does not {relation} '{other}'")
+        relations = [r for r in rec.relations if not (r.claim == other and r.relation == relation)]
+    else:
+        if present:
+            raise ConflictError(f"claim '{claim}' already {relation} '{other}'")
+        relations = [
+            *rec.relations,
+            fmt.RelationRec(relation=relation, claim=other, note=note, loc=f"link relation {claim}"),
+        ]
+    _load(session, "claim", replace(rec, relations=relations))
+
+
+def link_tags(session: Session, claim: str, tags: list[str], *, remove: bool = False) -> list[str]:
+    """Tag a claim (creating tags that do not exist yet); returns the tags created."""
+    rec: fmt.ClaimRec = get(session, "claim", claim)
+    created = []
+    current = list(rec.tags)
+    for tag in tags:
+        if not remove and not exists(session, "tag", tag):
+            add(session, "tag", {"key": tag, "label": tag.replace("-", " ").capitalize()})
+            created.append(tag)
+        current = _toggle(current, tag, remove, f"claim '{claim}'", "tag")
+    _load(session, "claim", replace(rec, tags=current, loc=f"link tag {claim}"))
+    return created
+
+
+def _toggle(items: list[str], item: str, remove: bool, owner: str, what: str) -> list[str]:
+    if remove:
+        if item not in items:
+            raise NotFoundError(f"{owner} has no {what} '{item}'")
+        return [i for i in items if i != item]
+    if item in items:
+        raise ConflictError(f"{owner} already has {what} '{item}'")
+    return [*items, item]
+
+
+def add_variant(session: Session, person: str, name: str, *, kind: str, scheme: str | None,
+                note: str | None) -> None:  # fmt: skip
+    rec: fmt.PersonRec = get(session, "person", person)
+    if any(v.name == name for v in rec.variants) or name in (rec.name, rec.native):
+        raise ConflictError(f"person '{person}' already has the name '{name}'")
+    plain = _plain("person", rec)
+    plain.setdefault("variants", []).append(
+        {k: v for k, v in (("name", name), ("kind", kind), ("scheme", scheme), ("note", note)) if v}
+    )
+    _load(session, "person", fmt.parse_record("person", plain, source_name=f"add variant {person}"))
+
+
+# ------------------------------------------------------------------------------------------ merge
+
+
+def merge_people(session: Session, source_key: str, target_key: str) -> dict[str, int]:
+    """Move every link of one person to another, keep the first's names as variants, remove it."""
+    if source_key == target_key:
+        raise UsageError("cannot merge a person into itself")
+    src = session.scalar(select(Person).where(Person.key == source_key))
+    dst = session.scalar(select(Person).where(Person.key == target_key))
+    if src is None or dst is None:
+        raise NotFoundError(f"no person with key '{source_key if src is None else target_key}'")
+    moved: dict[str, int] = {}
+    moved["contributions"] = session.execute(
+        update(Contributor).where(Contributor.person_id == src.id).values(person_id=dst.id)
+    ).rowcount  # type: ignore[attr-defined]
+    both = select(ClaimSubject.claim_id).where(ClaimSubject.person_id == dst.id)
+    session.execute(
+        delete(ClaimSubject).where(ClaimSubject.person_id == src.id, ClaimSubject.claim_id.in_(both))
+    )
+    moved["subjects"] = session.execute(
+        update(ClaimSubject).where(ClaimSubject.person_id == src.id).values(person_id=dst.id)
+    ).rowcount  # type: ignore[attr-defined]
+    moved["quotes"] = session.execute(
+        update(Quote).where(Quote.speaker_id == src.id).values(speaker_id=dst.id)
+    ).rowcount  # type: ignore[attr-defined]
+    moved["comments"] = session.execute(
+        update(Comment).where(Comment.author_id == src.id).values(author_id=dst.id)
+    ).rowcount  # type: ignore[attr-defined]
+    dst_rec: fmt.PersonRec = get(session, "person", target_key)
+    src_rec: fmt.PersonRec = get(session, "person", source_key)
+    names = {dst_rec.name, dst_rec.native, *(v.name for v in dst_rec.variants)}
+    variants = list(dst_rec.variants)
+    native = dst_rec.native
+    if src_rec.native and not native:
+        native = src_rec.native
+    for v in [fmt.NameRec(name=src_rec.name, kind="variant", note=f"merged from '{source_key}'"),
+              *([fmt.NameRec(name=src_rec.native, kind="variant")] if src_rec.native and src_rec.native != native else []),
+              *src_rec.variants]:  # fmt: skip
+        if v.name not in names:
+            variants.append(v)
+            names.add(v.name)
+    session.execute(delete(Curation).where(Curation.record_kind == "person", Curation.record_id == src.id))
+    session.delete(src)
+    session.flush()
+    _load(session, "person", replace(dst_rec, variants=variants, native=native))
+    return moved
+
+
+# ----------------------------------------------------------------------------------------- remove
+
+
+def dependents(session: Session, kind: str, key: str) -> list[str]:
+    """What refers to a record and would be removed or unlinked with it, one line per kind of thing."""
+    model = _model(kind)
+    obj = session.scalar(select(model).where(model.key == key))
+    if obj is None:
+        raise NotFoundError(f"no {kind} with key '{key}'")
+    found: list[str] = []
+
+    def note(what: str, keys: list[str]) -> None:
+        if keys:
+            shown = ", ".join(sorted(set(keys))[:5]) + (" ..." if len(set(keys)) > 5 else "")
+            found.append(f"{what}: {len(keys)} ({shown})")
+
+    if kind == "person":
+        note(
+            "contributions to sources",
+            list(
+                session.scalars(select(Source.key).join(Contributor).where(Contributor.person_id == obj.id))
+            ),
+        )
+        note(
+            "claims about them",
+            list(
+                session.scalars(select(Claim.key).join(ClaimSubject).where(ClaimSubject.person_id == obj.id))
+            ),
+        )
+        note("quotes they said", list(session.scalars(select(Quote.key).where(Quote.speaker_id == obj.id))))
+        note(
+            "comments they wrote",
+            list(session.scalars(select(Comment.key).where(Comment.author_id == obj.id))),
+        )
+    elif kind == "source":
+        note(
+            "citations by claims",
+            list(session.scalars(select(Claim.key).join(Citation).where(Citation.source_id == obj.id))),
+        )
+        note(
+            "quotes from or found in it",
+            list(
+                session.scalars(
+                    select(Quote.key).where(
+                        (Quote.origin_source_id == obj.id) | (Quote.found_source_id == obj.id)
+                    )
+                )
+            ),
+        )
+        note(
+            "comments answering or recording it",
+            list(
+                session.scalars(
+                    select(Comment.key).where(
+                        (Comment.answers_source_id == obj.id) | (Comment.source_id == obj.id)
+                    )
+                )
+            ),
+        )
+    elif kind == "claim":
+        note(
+            "quotes as evidence",
+            list(session.scalars(select(Quote.key).join(QuoteClaim).where(QuoteClaim.claim_id == obj.id))),
+        )
+        note(
+            "comments on it",
+            list(
+                session.scalars(select(Comment.key).join(CommentClaim).where(CommentClaim.claim_id == obj.id))
+            ),
+        )
+        note(
+            "claims related to it",
+            list(
+                session.scalars(
+                    select(Claim.key)
+                    .join(ClaimRelation, ClaimRelation.from_claim_id == Claim.id)
+                    .where(ClaimRelation.to_claim_id == obj.id)
+                )
+            ),
+        )
+    elif kind == "tag":
+        note(
+            "tagged claims",
+            list(session.scalars(select(Claim.key).join(ClaimTag).where(ClaimTag.tag_id == obj.id))),
+        )
+    return found  # fmt: skip
+
+
+def remove(session: Session, kind: str, key: str, *, cascade: bool) -> list[str]:
+    """Remove a record; refuse (naming what would go) when others refer to it, unless cascade."""
+    found = dependents(session, kind, key)
+    if found and not cascade:
+        raise ConflictError(
+            f"{kind} '{key}' is referred to by {'; '.join(found)}; nothing was removed "
+            "(pass --cascade to remove or unlink them too)"
+        )
+    model = MODELS[kind]
+    obj = session.scalar(select(model).where(model.key == key))
+    assert obj is not None
+    if kind == "person":
+        session.execute(delete(Contributor).where(Contributor.person_id == obj.id))
+        session.execute(update(Quote).where(Quote.speaker_id == obj.id).values(speaker_id=None))
+        session.execute(update(Comment).where(Comment.author_id == obj.id).values(author_id=None))
+        session.execute(delete(ClaimSubject).where(ClaimSubject.person_id == obj.id))
+    elif kind == "source":
+        session.execute(delete(Citation).where(Citation.source_id == obj.id))
+        doomed_quotes = select(Quote.id).where(
+            (Quote.origin_source_id == obj.id) | (Quote.found_source_id == obj.id)
+        )
+        session.execute(delete(QuoteClaim).where(QuoteClaim.quote_id.in_(doomed_quotes)))
+        session.execute(delete(Quote).where(Quote.id.in_(doomed_quotes)))
+        session.execute(update(Comment).where(Comment.source_id == obj.id).values(source_id=None))
+        doomed = select(Comment.id).where(Comment.answers_source_id == obj.id)
+        session.execute(delete(CommentClaim).where(CommentClaim.comment_id.in_(doomed)))
+        session.execute(delete(Comment).where(Comment.id.in_(doomed)))
+    elif kind == "claim":
+        session.execute(delete(QuoteClaim).where(QuoteClaim.claim_id == obj.id))
+        session.execute(delete(CommentClaim).where(CommentClaim.claim_id == obj.id))
+        session.execute(delete(ClaimRelation).where(
+            (ClaimRelation.to_claim_id == obj.id) | (ClaimRelation.from_claim_id == obj.id)))  # fmt: skip
+        session.execute(delete(ClaimTag).where(ClaimTag.claim_id == obj.id))
+        session.execute(delete(ClaimSubject).where(ClaimSubject.claim_id == obj.id))
+    elif kind == "quote":
+        session.execute(delete(QuoteClaim).where(QuoteClaim.quote_id == obj.id))
+    elif kind == "comment":
+        session.execute(delete(CommentClaim).where(CommentClaim.comment_id == obj.id))
+    elif kind == "tag":
+        session.execute(delete(ClaimTag).where(ClaimTag.tag_id == obj.id))
+    session.execute(delete(Curation).where(Curation.record_kind == kind, Curation.record_id == obj.id))
+    if kind == "person":
+        session.execute(delete(PersonName).where(PersonName.person_id == obj.id))
+    session.delete(obj)
+    session.flush()
+    return found
+
+
+def person_key_for(session: Session, name: str, *, create: bool = True) -> str:
+    """The key of the person a key or any name variant names; a new person when none does.
+
+    New names are split the bibliographic way: "Family, Given" or "Given Family".
+    """
+    from refdb.services.lookup import find_person
+
+    person = find_person(session, name)
+    if person is not None:
+        return person.key
+    if not create:
+        raise NotFoundError(f"no person matches '{name}'")
+    given: str | None
+    if "," in name:
+        family, given = (part.strip() for part in name.split(",", 1))
+        display = f"{given} {family}".strip()
+    else:
+        parts = name.split()
+        family, given = parts[-1], " ".join(parts[:-1]) or None
+        display = name.strip()
+    record = {"name": display, "family": family, "given": given}
+    return add(session, "person", record)

@@ -1,0 +1,206 @@
+"""``refdb check``: an integrity report over the data and the engine."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from sqlalchemy import func, select, text, union
+from sqlalchemy.orm import Session
+
+from refdb import fts
+from refdb.models import Citation, Claim, Comment, Person, PersonName, Quote, Source
+from refdb.services.anchors import locate
+from refdb.textnorm import has_cyrillic
+
+Problem = dict[str, Any]
+NEEDS_SHORT_TITLE_WORDS = 4  # Chicago shortens titles of more than four words
+
+
+def _problem(kind: str, key: str, check: str, detail: str) -> Problem:
+    return {"kind": kind, "key": key, "check": check, "problem": detail}
+
+
+def run_checks(session: Session) -> list[Problem]:
+    problems: list[Problem] = []
+    problems += _anchors(session)
+    problems += _unasserted_claims(session)
+    problems += _uncited_sources(session)
+    problems += _duplicate_people(session)
+    problems += _short_titles(session)
+    problems += _engine(session)
+    problems += _search_index(session)
+    return problems
+
+
+def _anchors(session: Session) -> list[Problem]:
+    out = []
+    texts = dict(session.execute(select(Source.id, Source.text).where(Source.text.is_not(None))).all())
+    keys = dict(session.execute(select(Source.id, Source.key)).all())
+    rows = session.execute(
+        select(Claim.key, Citation.source_id, Citation.anchor_exact, Citation.anchor_prefix, Citation.anchor_suffix,
+               Citation.anchor_start)
+        .join(Claim, Claim.id == Citation.claim_id).where(Citation.anchor_exact.is_not(None))
+    )  # fmt: skip
+    for row in rows:
+        out += _anchor(texts.get(row[1]), row[2] or "", row[3], row[4], row[5], "claim", row[0], keys[row[1]])
+    for key, source_id, exact, prefix, suffix, start in session.execute(
+        select(Quote.key, Quote.found_source_id, Quote.text, Quote.anchor_prefix, Quote.anchor_suffix, Quote.anchor_start)
+        .where(Quote.found_source_id.in_(list(texts)))
+    ):  # fmt: skip
+        assert source_id is not None
+        out += _anchor(texts.get(source_id), exact, prefix, suffix, start, "quote", key, keys[source_id])
+    for key, source_id, exact, prefix, suffix, start in session.execute(
+        select(Comment.key, Comment.answers_source_id, Comment.text, Comment.anchor_prefix, Comment.anchor_suffix,
+               Comment.anchor_start)
+        .where(Comment.anchor_start.is_not(None))
+    ):  # fmt: skip
+        out += _anchor(texts.get(source_id), exact, prefix, suffix, start, "comment", key, keys[source_id])
+    return out
+
+
+def _anchor(text_: str | None, exact: str, prefix: str | None, suffix: str | None, start: int | None, kind: str,
+            key: str, source: str) -> list[Problem]:  # fmt: skip
+    if text_ is None:
+        return [_problem(kind, key, "anchor", f"'{source}' no longer holds the text its anchor points into")]
+    found = locate(text_, exact, prefix, suffix)
+    if found is None:
+        return [_problem(kind, key, "anchor", f"its text no longer matches '{source}' exactly once")]
+    if start is not None and found != start:
+        return [_problem(kind, key, "anchor", f"the passage moved in '{source}' (offset {start} -> {found})")]
+    return []
+
+
+def _unasserted_claims(session: Session) -> list[Problem]:
+    """Every claim needs a source that asserts it; a myth, one that reports or rejects it."""
+    asserted = select(Citation.claim_id).where(Citation.stance.in_(("asserts", "supports", "reports")))
+    cited = select(Citation.claim_id)
+    out = [
+        _problem("claim", key, "asserted", "no source asserts, supports or reports it")
+        for key in session.scalars(
+            select(Claim.key).where(Claim.id.not_in(asserted), Claim.kind != "myth").order_by(Claim.key)
+        )
+    ]
+    out += [
+        _problem("claim", key, "asserted", "a myth that no source reports or rejects")
+        for key in session.scalars(
+            select(Claim.key).where(Claim.id.not_in(cited), Claim.kind == "myth").order_by(Claim.key)
+        )
+    ]
+    return out
+
+
+def _uncited_sources(session: Session) -> list[Problem]:
+    used: Any = union(
+        select(Citation.source_id),
+        select(Quote.origin_source_id).where(Quote.origin_source_id.is_not(None)),
+        select(Quote.found_source_id).where(Quote.found_source_id.is_not(None)),
+        select(Comment.answers_source_id),
+        select(Comment.source_id).where(Comment.source_id.is_not(None)),
+    )
+    return [
+        _problem("source", key, "cited", "no claim, quote or comment refers to it")
+        for key in session.scalars(select(Source.key).where(Source.id.not_in(used)).order_by(Source.key))
+    ]
+
+
+def _duplicate_people(session: Session) -> list[Problem]:
+    """Two people who share a name form, or a family name and compatible given names."""
+    by_name: dict[str, set[str]] = defaultdict(set)
+    for key, norm in session.execute(
+        select(Person.key, PersonName.norm).join(PersonName, PersonName.person_id == Person.id)
+    ):
+        by_name[norm.strip()].add(key)
+    pairs: set[tuple[str, str]] = set()
+    for keys in by_name.values():
+        ordered = sorted(keys)
+        pairs.update((a, b) for i, a in enumerate(ordered) for b in ordered[i + 1 :])
+    # a surname shared by any of their name forms, with given names that start alike
+    forms: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    for key, norm in session.execute(
+        select(Person.key, PersonName.norm).join(Person, Person.id == PersonName.person_id)
+    ):
+        words = norm.split()
+        if len(words) >= 1 and not has_cyrillic(norm):
+            forms[words[-1]].add((key, words[0][0] if len(words) > 1 else ""))
+    for entries in forms.values():
+        people = sorted(entries)
+        for i, (a, ia) in enumerate(people):
+            for b, ib in people[i + 1 :]:
+                if a != b and (not ia or not ib or ia == ib):
+                    pairs.add((min(a, b), max(a, b)))
+    return [
+        _problem(
+            "person",
+            a,
+            "duplicates",
+            f"looks like the same person as '{b}' (merge with 'refdb merge person')",
+        )
+        for a, b in sorted(pairs)
+    ]
+
+
+def _short_titles(session: Session) -> list[Problem]:
+    out = []
+    for key, title in session.execute(
+        select(Source.key, Source.title).where(Source.short_title.is_(None)).order_by(Source.key)
+    ):
+        if ":" in title or len(title.split()) > NEEDS_SHORT_TITLE_WORDS:
+            out.append(
+                _problem("source", key, "short title", "no short title for short notes (its title is long)")
+            )
+    return out
+
+
+def _engine(session: Session) -> list[Problem]:
+    if session.get_bind().dialect.name != "sqlite":
+        return []
+    out = []
+    for (message,) in session.execute(text("PRAGMA integrity_check")):
+        if message != "ok":
+            out.append(_problem("database", "-", "integrity", str(message)))
+    for row in session.execute(text("PRAGMA foreign_key_check")):
+        out.append(
+            _problem("database", "-", "foreign keys", f"{row[0]} row {row[1]} points at a missing {row[2]}")
+        )
+    return out
+
+
+def _search_index(session: Session) -> list[Problem]:
+    dialect = session.get_bind().dialect.name
+    indexed: dict[str, int] = {
+        str(k): int(n)
+        for k, n in session.execute(text("SELECT kind, count(*) FROM search_fts GROUP BY kind"))
+    }
+    out = []
+    for kind, model in (("claim", Claim), ("quote", Quote), ("comment", Comment), ("source", Source)):
+        stored = session.scalar(select(func.count()).select_from(model)) or 0
+        if indexed.get(kind, 0) != stored:
+            out.append(_problem("database", kind, "search index",
+                                f"{indexed.get(kind, 0)} {kind} rows indexed, {stored} stored; run 'refdb db reindex'"))  # fmt: skip
+    missing = [name for name in fts.trigger_names(dialect) if not _trigger_exists(session, dialect, name)]
+    if missing:
+        out.append(_problem("database", "-", "search index", f"sync triggers missing: {', '.join(missing)}"))
+    if dialect == "sqlite":
+        try:
+            session.execute(text("INSERT INTO search_fts(search_fts) VALUES ('integrity-check')"))
+        except Exception as exc:  # the FTS5 integrity check reports corruption as an error
+            out.append(_problem("database", "-", "search index", str(exc).splitlines()[0]))
+    return out
+
+
+def _trigger_exists(session: Session, dialect: str, name: str) -> bool:
+    if dialect == "sqlite":
+        query = text("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name = :n")
+    else:
+        query = text("SELECT count(*) FROM pg_trigger WHERE tgname = :n")
+    return bool(session.scalar(query, {"n": name}))
+
+
+def reindex(session: Session) -> int:
+    """Rebuild the full-text index from the tables; returns the number of indexed records."""
+    from sqlalchemy import text as sql
+
+    for statement in fts.rebuild_sql(session.get_bind().dialect.name):
+        session.execute(sql(statement))
+    return int(session.scalar(sql("SELECT count(*) FROM search_fts")) or 0)
