@@ -58,7 +58,7 @@ def upgrade() -> None:
         sa.Column("csl_type", sa.String(length=40), nullable=False),
         sa.Column("source_class", sa.String(length=20), nullable=True),
         sa.Column("genre", sa.String(length=40), nullable=True),
-        sa.Column("title", sa.Text(), nullable=False),
+        sa.Column("title", sa.Text(), nullable=True),
         sa.Column("short_title", sa.Text(), nullable=True),
         sa.Column("container_title", sa.Text(), nullable=True),
         sa.Column("publisher", sa.Text(), nullable=True),

@@ -95,10 +95,11 @@ def main(
 
 
 def register() -> None:
-    from refdb.cli import author, data, dbcmd, query, search
+    from refdb.cli import author, cite, data, dbcmd, query, search
 
     query.register(app)
     search.register(app)
+    cite.register(app)
     author.register(app)
     data.register(app)
     dbcmd.register(app)

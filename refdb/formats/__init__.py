@@ -9,7 +9,13 @@ items and back; formats never import models, services or SQLAlchemy.
 The registry is a plain dict from a lowercase format id to the module that
 implements it, imported lazily so that a command only pays for what it uses.
 Each module offers ``dumps(items) -> Iterator[str]`` (streamed chunks) and, where
-the format can be read, ``loads(text, *, source_name) -> list[ParsedItem]``.
+the format can be read, ``loads(text, *, source_name, errors=None) -> list[ParsedItem]``.
+
+``loads`` raises an :class:`~refdb.errors.InputError` on the first malformed
+entry.  Given a list as ``errors``, it appends each malformed entry's error there
+instead (the same error it would have raised), goes on with the next entry and
+returns the good ones; a problem with the file as a whole still raises, and then
+leaves ``errors`` as it was.
 """
 
 from __future__ import annotations
@@ -21,7 +27,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any, Protocol, cast
 
-from refdb.errors import UsageError
+from refdb.errors import InputError, UsageError
 
 CslItem = dict[str, Any]
 
@@ -39,7 +45,9 @@ class ExportFormat(Protocol):
 
 
 class ImportFormat(Protocol):
-    def loads(self, text: str, *, source_name: str) -> list[ParsedItem]: ...
+    def loads(
+        self, text: str, *, source_name: str, errors: list[InputError] | None = None
+    ) -> list[ParsedItem]: ...
 
 
 # format id -> (module, file suffixes, readable?)

@@ -125,7 +125,7 @@ class ContributorRec:
 class SourceRec:
     key: str
     type: str
-    title: str
+    title: str | None
     source_class: str | None = None
     genre: str | None = None
     short_title: str | None = None
@@ -508,7 +508,7 @@ def _source(r: _Reader, base_dir: Path | None) -> SourceRec:
     return SourceRec(
         key=r.key(),
         type=r.choice("type", CSL_TYPES, required=True) or "",
-        title=r.req("title"),
+        title=r.text("title"),
         source_class=r.choice("class", SOURCE_CLASSES),
         genre=r.text("genre"),
         short_title=r.text("short_title"),

@@ -82,7 +82,7 @@ class Source(Base):
     csl_type: Mapped[str] = mapped_column(String(40))
     source_class: Mapped[str | None] = mapped_column(String(20))
     genre: Mapped[str | None] = mapped_column(String(40))
-    title: Mapped[str] = mapped_column(Text)
+    title: Mapped[str | None] = mapped_column(Text)  # untitled works exist (a DOI-only RIS record)
     short_title: Mapped[str | None] = mapped_column(Text)
     container_title: Mapped[str | None] = mapped_column(Text)
     publisher: Mapped[str | None] = mapped_column(Text)

@@ -141,10 +141,17 @@ def _duplicate_people(session: Session) -> list[Problem]:
 
 
 def _short_titles(session: Session) -> list[Problem]:
-    out = []
+    out = [
+        _problem("source", key, "title", "no title (cite it by adding one with 'refdb edit source')")
+        for key in session.scalars(select(Source.key).where(Source.title.is_(None)).order_by(Source.key))
+    ]
     for key, title in session.execute(
-        select(Source.key, Source.title).where(Source.short_title.is_(None)).order_by(Source.key)
+        select(Source.key, Source.title)
+        .where(Source.short_title.is_(None), Source.title.is_not(None))
+        .order_by(Source.key)
     ):
+        if title is None:
+            continue
         if ":" in title or len(title.split()) > NEEDS_SHORT_TITLE_WORDS:
             out.append(
                 _problem("source", key, "short title", "no short title for short notes (its title is long)")

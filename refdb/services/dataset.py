@@ -83,10 +83,11 @@ def person_name_rows(
         rows.append((person.native_name, "native", None, None))
     variants = list(variants)
     rows.extend((v.name, v.kind, v.scheme, v.note) for v in variants)
-    if person.native_name and has_cyrillic(person.native_name):
+    cyrillic = next((n for n in (person.native_name, person.display_name) if n and has_cyrillic(n)), None)
+    if cyrillic:
         known = {padded(name) for name, *_ in rows}
         for scheme in ("ALA-LC", "common English"):
-            latin = romanize(person.native_name, scheme)
+            latin = romanize(cyrillic, scheme)
             if padded(latin) not in known:
                 rows.append((latin, "romanized", scheme, None))
                 known.add(padded(latin))

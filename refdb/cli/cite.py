@@ -1,0 +1,189 @@
+"""Citations in and out: export, import, cite, bibliography."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from refdb.cli.render import note
+
+
+class ExportFormat(StrEnum):
+    bibtex = "bibtex"
+    ris = "ris"
+    csljson = "csljson"
+    csv = "csv"
+
+
+class ImportFormat(StrEnum):
+    bibtex = "bibtex"
+    ris = "ris"
+    csljson = "csljson"
+
+
+class TextFormat(StrEnum):
+    text = "text"
+    markdown = "markdown"
+    html = "html"
+
+
+SourceOpt = Annotated[str | None, typer.Option("--source", "-s", help="Sources matching a key, author or title words.")]
+ClaimOpt = Annotated[str | None, typer.Option("--claim", "-c", help="The sources a claim is cited to.")]
+TagOpt = Annotated[str | None, typer.Option("--tag", "-t", help="The sources cited by claims with this tag.")]
+StyleOpt = Annotated[
+    str,
+    typer.Option(
+        "--style",
+        help="A CSL style: an official id (chicago-notes-bibliography, modern-language-association, apa, "
+        "harvard-cite-them-right ...; aliases chicago, mla, apa, harvard) or a path to a .csl file.",
+    ),
+]
+
+
+def export(
+    ctx: typer.Context,
+    fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="Interchange format.")],
+    source: SourceOpt = None,
+    claim: ClaimOpt = None,
+    tag: TagOpt = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing --output file.")] = False,
+) -> None:
+    """Export sources (default: all) as BibTeX, RIS, CSL-JSON or CSV, streamed."""
+    from refdb.cli.output import open_output
+    from refdb.db import session_scope
+    from refdb.formats import exporter
+    from refdb.services.citations import iter_items, select_sources
+
+    writer = exporter(fmt.value)
+    count = 0
+    with session_scope(ctx.obj) as session, open_output(output, force=force) as out:
+        ids = select_sources(session, source=source, claim=claim, tag=tag)
+
+        def counted() -> Any:
+            nonlocal count
+            for item in iter_items(session, ids):
+                count += 1
+                yield item
+
+        for chunk in writer.dumps(counted()):
+            out.write(chunk)
+    note(f"exported {count} source{'s' if count != 1 else ''}" + (f" to {output}" if output else ""))
+
+
+def import_(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="A .bib, .ris or CSL-JSON (.json) file, as Zotero or JabRef export them.")],
+    fmt: Annotated[ImportFormat | None, typer.Option("--format", "-f", help="The file's format (default: from its suffix).")] = None,
+    skip_bad: Annotated[bool, typer.Option("--skip-bad", help="Skip malformed entries instead of refusing the file.")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="List every merged and skipped entry.")] = False,
+) -> None:
+    """Import sources: new ones are added, duplicates merged or reported, in one transaction."""
+    from refdb.db import session_scope
+    from refdb.formats import format_for_path, importer
+    from refdb.formats.text import read_file
+    from refdb.services.importing import import_items
+
+    from refdb.errors import InputError
+
+    name = fmt.value if fmt else format_for_path(file)
+    text = read_file(file)
+    bad: list[InputError] = []
+    if skip_bad:
+        parsed = importer(name).loads(text, source_name=str(file), errors=bad)
+    else:
+        parsed = importer(name).loads(text, source_name=str(file))
+    with session_scope(ctx.obj, write=True) as session:
+        if sys.stderr.isatty() and len(parsed) > 2000:
+            with typer.progressbar(length=len(parsed), label=f"importing {file.name}", file=sys.stderr) as bar:
+                last = 0
+
+                def progress(n: int) -> None:
+                    nonlocal last
+                    bar.update(n - last)
+                    last = n
+
+                report = import_items(session, parsed, skip_bad=skip_bad, progress=progress)
+        else:
+            report = import_items(session, parsed, skip_bad=skip_bad)
+    report.skipped[:0] = [(e.location or str(file), e.message.removeprefix(f"{e.location}: ")) for e in bad]
+    note(f"{file}: {report.summary()}")
+    if verbose or len(report.merged) + len(report.skipped) <= 20:
+        for location, key, fields in report.merged:
+            note(f"  merged {location} into '{key}': filled {', '.join(fields)}")
+        for location, reason in report.skipped:
+            note(f"  skipped {location}: {reason}")
+    else:
+        note("  (--verbose lists every merged and skipped entry)")
+
+
+def cite(
+    ctx: typer.Context,
+    key: Annotated[str, typer.Argument(help="The claim's key.")],
+    style: StyleOpt = "chicago-notes-bibliography",
+    fmt: Annotated[TextFormat, typer.Option("--format", "-f", help="text, markdown or html.")] = TextFormat.text,
+) -> None:
+    """The notes for one claim, one per cited source in order with its locator, then the bibliography."""
+    from refdb.db import session_scope
+    from refdb.formats.citeproc import CiteRequest, render
+    from refdb.services.citations import claim_citations
+
+    with session_scope(ctx.obj) as session:
+        items, cites = claim_citations(session, key)
+    if not cites:
+        note(f"claim '{key}' cites no source")
+        return
+    requests = [CiteRequest(id=k, locator=loc, label=label or "page") for k, loc, label in cites]
+    rendered = render(items, requests, style=style, output=fmt.value)
+    _print_notes(rendered.notes, rendered.bibliography, fmt)
+
+
+def _print_notes(notes: list[str], bibliography: list[str], fmt: TextFormat) -> None:
+    if fmt is TextFormat.html:
+        lines = ["<ol class=\"notes\">", *(f"  <li>{n}</li>" for n in notes), "</ol>",
+                 "<h2>Bibliography</h2>", "<ul class=\"bibliography\">", *(f"  <li>{b}</li>" for b in bibliography),
+                 "</ul>"]  # fmt: skip
+    elif fmt is TextFormat.markdown:
+        lines = [f"{i}. {n}" for i, n in enumerate(notes, 1)] + ["", "## Bibliography", ""] + [f"- {b}" for b in bibliography]
+    else:
+        lines = [f"{i}. {n}" for i, n in enumerate(notes, 1)] + ["", "Bibliography", ""] + bibliography
+    typer.echo("\n".join(lines))
+
+
+def bibliography(
+    ctx: typer.Context,
+    style: StyleOpt = "chicago-notes-bibliography",
+    source: SourceOpt = None,
+    claim: ClaimOpt = None,
+    tag: TagOpt = None,
+    fmt: Annotated[TextFormat, typer.Option("--format", "-f", help="text, markdown or html.")] = TextFormat.text,
+) -> None:
+    """The formatted bibliography of the selected sources (default: all), sorted as the style says."""
+    from refdb.db import session_scope
+    from refdb.formats.citeproc import render_bibliography
+    from refdb.services.citations import iter_items, select_sources
+
+    with session_scope(ctx.obj) as session:
+        ids = select_sources(session, source=source, claim=claim, tag=tag)
+        items = list(iter_items(session, ids))
+    if not items:
+        note("no sources match")
+        return
+    entries = render_bibliography(items, style=style, output=fmt.value)
+    if fmt is TextFormat.html:
+        typer.echo("\n".join(["<ul class=\"bibliography\">", *(f"  <li>{e}</li>" for e in entries), "</ul>"]))
+    elif fmt is TextFormat.markdown:
+        typer.echo("\n".join(f"- {e}" for e in entries))
+    else:
+        typer.echo("\n".join(entries))
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(export)
+    app.command("import")(import_)
+    app.command()(cite)
+    app.command()(bibliography)
