@@ -74,6 +74,8 @@ def _configure_sqlite(engine: Engine, event: Any) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
         cursor.execute("PRAGMA foreign_keys = ON")
+        # WAL: readers never block the writer and a crash mid-write leaves the last commit intact
+        cursor.execute("PRAGMA journal_mode = WAL")
         cursor.close()
 
     def _on_begin(connection: Any) -> None:

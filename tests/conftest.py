@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, settings
 from typer.testing import CliRunner
 
 from refdb import db as refdb_db
@@ -25,6 +26,10 @@ if not SHARED.exists():  # a fresh clone next to shared/, or the steering layout
     SHARED = Path(os.environ.get("REFDB_SHARED", "/work/shared"))
 ESSAY = SHARED / "seed" / "stalin-and-his-generals.txt"
 BACKEND = os.environ.get("REFDB_TEST_BACKEND", "sqlite")
+
+# Generated data can be slow to build on a loaded 2-core machine; that is not a failure of the code.
+settings.register_profile("refdb", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("refdb")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -81,7 +81,7 @@ def test_style_from_a_csl_file(cli: Cli, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("fmt", ["bibtex", "ris", "csljson"])
 def test_export_import_export_is_identical(cli: Cli, empty_url: str, tmp_path: Path, fmt: str) -> None:
-    for sample in sorted((REF / "ris-samples").glob("*.ris")) + [REF / "bibtex-samples" / "bibtex.bib"]:
+    for sample in [*sorted((REF / "ris-samples").glob("*.ris")), REF / "bibtex-samples" / "bibtex.bib"]:
         assert cli("import", str(sample)).exit_code == 0, sample
     first = _out(cli, "export", "--format", fmt)
     path = tmp_path / f"all.{ {'bibtex': 'bib', 'ris': 'ris', 'csljson': 'json'}[fmt] }"

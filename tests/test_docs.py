@@ -14,7 +14,8 @@ README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding=
 def _commands() -> list[tuple[str, object]]:
     group = typer.main.get_command(app)
     out = []
-    for name, command in group.commands.items():  # type: ignore[attr-defined]
+    for name in group.list_commands(None):  # type: ignore[attr-defined,arg-type]
+        command = group.get_command(None, name)  # type: ignore[attr-defined,arg-type]
         subcommands = getattr(command, "commands", None)
         if subcommands:
             out.extend((f"{name} {sub}", c) for sub, c in subcommands.items())

@@ -572,12 +572,3 @@ def merge_person(
 
     a, b, moved = _write(ctx, action)
     note(f"merged '{a}' into '{b}': " + ", ".join(f"{n} {what}" for what, n in moved.items()))
-
-
-def register(app: typer.Typer) -> None:
-    app.add_typer(add_app, name="add")
-    app.command()(edit)
-    app.command()(rm)
-    app.add_typer(link_app, name="link")
-    app.add_typer(unlink_app, name="unlink")
-    app.add_typer(merge_app, name="merge")

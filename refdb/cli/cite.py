@@ -31,7 +31,9 @@ class TextFormat(StrEnum):
     html = "html"
 
 
-SourceOpt = Annotated[str | None, typer.Option("--source", "-s", help="Sources matching a key, author or title words.")]
+SourceOpt = Annotated[
+    str | None, typer.Option("--source", "-s", help="Sources matching a key, author or title words.")
+]
 ClaimOpt = Annotated[str | None, typer.Option("--claim", "-c", help="The sources a claim is cited to.")]
 TagOpt = Annotated[str | None, typer.Option("--tag", "-t", help="The sources cited by claims with this tag.")]
 StyleOpt = Annotated[
@@ -50,7 +52,9 @@ def export(
     source: SourceOpt = None,
     claim: ClaimOpt = None,
     tag: TagOpt = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
+    ] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing --output file.")] = False,
 ) -> None:
     """Export sources (default: all) as BibTeX, RIS, CSL-JSON or CSV, streamed."""
@@ -77,18 +81,26 @@ def export(
 
 def import_(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help="A .bib, .ris or CSL-JSON (.json) file, as Zotero or JabRef export them.")],
-    fmt: Annotated[ImportFormat | None, typer.Option("--format", "-f", help="The file's format (default: from its suffix).")] = None,
-    skip_bad: Annotated[bool, typer.Option("--skip-bad", help="Skip malformed entries instead of refusing the file.")] = False,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="List every merged and skipped entry.")] = False,
+    file: Annotated[
+        Path, typer.Argument(help="A .bib, .ris or CSL-JSON (.json) file, as Zotero or JabRef export them.")
+    ],
+    fmt: Annotated[
+        ImportFormat | None,
+        typer.Option("--format", "-f", help="The file's format (default: from its suffix)."),
+    ] = None,
+    skip_bad: Annotated[
+        bool, typer.Option("--skip-bad", help="Skip malformed entries instead of refusing the file.")
+    ] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="List every merged and skipped entry.")
+    ] = False,
 ) -> None:
     """Import sources: new ones are added, duplicates merged or reported, in one transaction."""
     from refdb.db import session_scope
+    from refdb.errors import InputError
     from refdb.formats import format_for_path, importer
     from refdb.formats.text import read_file
     from refdb.services.importing import import_items
-
-    from refdb.errors import InputError
 
     name = fmt.value if fmt else format_for_path(file)
     text = read_file(file)
@@ -99,7 +111,9 @@ def import_(
         parsed = importer(name).loads(text, source_name=str(file))
     with session_scope(ctx.obj, write=True) as session:
         if sys.stderr.isatty() and len(parsed) > 2000:
-            with typer.progressbar(length=len(parsed), label=f"importing {file.name}", file=sys.stderr) as bar:
+            with typer.progressbar(
+                length=len(parsed), label=f"importing {file.name}", file=sys.stderr
+            ) as bar:
                 last = 0
 
                 def progress(n: int) -> None:
@@ -125,7 +139,9 @@ def cite(
     ctx: typer.Context,
     key: Annotated[str, typer.Argument(help="The claim's key.")],
     style: StyleOpt = "chicago-notes-bibliography",
-    fmt: Annotated[TextFormat, typer.Option("--format", "-f", help="text, markdown or html.")] = TextFormat.text,
+    fmt: Annotated[
+        TextFormat, typer.Option("--format", "-f", help="text, markdown or html.")
+    ] = TextFormat.text,
 ) -> None:
     """The notes for one claim, one per cited source in order with its locator, then the bibliography."""
     from refdb.db import session_scope
@@ -148,7 +164,11 @@ def _print_notes(notes: list[str], bibliography: list[str], fmt: TextFormat) -> 
                  "<h2>Bibliography</h2>", "<ul class=\"bibliography\">", *(f"  <li>{b}</li>" for b in bibliography),
                  "</ul>"]  # fmt: skip
     elif fmt is TextFormat.markdown:
-        lines = [f"{i}. {n}" for i, n in enumerate(notes, 1)] + ["", "## Bibliography", ""] + [f"- {b}" for b in bibliography]
+        lines = (
+            [f"{i}. {n}" for i, n in enumerate(notes, 1)]
+            + ["", "## Bibliography", ""]
+            + [f"- {b}" for b in bibliography]
+        )
     else:
         lines = [f"{i}. {n}" for i, n in enumerate(notes, 1)] + ["", "Bibliography", ""] + bibliography
     typer.echo("\n".join(lines))
@@ -160,7 +180,9 @@ def bibliography(
     source: SourceOpt = None,
     claim: ClaimOpt = None,
     tag: TagOpt = None,
-    fmt: Annotated[TextFormat, typer.Option("--format", "-f", help="text, markdown or html.")] = TextFormat.text,
+    fmt: Annotated[
+        TextFormat, typer.Option("--format", "-f", help="text, markdown or html.")
+    ] = TextFormat.text,
 ) -> None:
     """The formatted bibliography of the selected sources (default: all), sorted as the style says."""
     from refdb.db import session_scope
@@ -175,15 +197,8 @@ def bibliography(
         return
     entries = render_bibliography(items, style=style, output=fmt.value)
     if fmt is TextFormat.html:
-        typer.echo("\n".join(["<ul class=\"bibliography\">", *(f"  <li>{e}</li>" for e in entries), "</ul>"]))
+        typer.echo("\n".join(['<ul class="bibliography">', *(f"  <li>{e}</li>" for e in entries), "</ul>"]))
     elif fmt is TextFormat.markdown:
         typer.echo("\n".join(f"- {e}" for e in entries))
     else:
         typer.echo("\n".join(entries))
-
-
-def register(app: typer.Typer) -> None:
-    app.command()(export)
-    app.command("import")(import_)
-    app.command()(cite)
-    app.command()(bibliography)

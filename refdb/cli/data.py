@@ -61,13 +61,6 @@ def dump(
         note(f"wrote {data.count()} records to {output}")
 
 
-def register(app: typer.Typer) -> None:
-    app.command()(seed)
-    app.command()(load)
-    app.command()(dump)
-    app.command()(check)
-
-
 def check(
     ctx: typer.Context,
     fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",

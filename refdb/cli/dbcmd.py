@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -66,5 +67,76 @@ def reindex(ctx: typer.Context) -> None:
     note(f"indexed {count} records")
 
 
-def register(app: typer.Typer) -> None:
-    app.add_typer(db_app, name="db")
+@db_app.command()
+def backup(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="Where to write the backup.")],
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+) -> None:
+    """A consistent copy while others read and write (SQLite: a database file; PostgreSQL: a dataset dump)."""
+    from refdb.db import current_revision, sqlite_path
+    from refdb.errors import ConflictError
+
+    if file.exists() and not force:
+        raise ConflictError(f"{file} exists; pass --force to overwrite it")
+    path = sqlite_path(ctx.obj)
+    if path is not None:
+        from refdb.services.backup import sqlite_backup
+
+        current_revision(ctx.obj)  # a clear error if it is not a refdb database
+        sqlite_backup(path, file)
+        note(f"backed up {path} to {file}")
+        return
+    from refdb.cli.output import open_output
+    from refdb.db import session_scope
+    from refdb.formats import dataset as fmt
+    from refdb.services.dataset import export_dataset
+
+    with session_scope(ctx.obj) as session:
+        data = export_dataset(session)
+    with open_output(file, force=True) as out:
+        out.write(fmt.dumps(data))
+    note(f"wrote a dataset dump of {data.count()} records to {file} (for a server-level copy use pg_dump)")
+
+
+@db_app.command()
+def restore(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="A backup made by 'refdb db backup'.")],
+) -> None:
+    """Put a backup back, after checking it; the current database is backed up first."""
+    from refdb.db import dispose_all, forget_schema_check, sqlite_path
+
+    path = sqlite_path(ctx.obj)
+    if path is not None:
+        from refdb import migrate
+        from refdb.db import current_revision
+        from refdb.services.backup import check_sqlite_backup, sqlite_restore
+
+        revision = check_sqlite_backup(file, migrate.known_revisions())
+        if path.exists():
+            saved = migrate.backup_before_schema_change(ctx.obj, current_revision(ctx.obj) or "empty")
+            if saved:
+                note(f"saved the current database to {saved}")
+        dispose_all()
+        sqlite_restore(file, path)
+        forget_schema_check(ctx.obj)
+        note(f"restored {file} (schema {revision}) into {path}")
+        return
+    from refdb.db import session_scope
+    from refdb.errors import ConflictError
+    from refdb.formats import dataset as fmt
+    from refdb.formats.text import read_file
+    from refdb.services import lookup
+    from refdb.services.dataset import load_dataset
+
+    data = fmt.parse(read_file(file), source_name=str(file), base_dir=file.parent)
+    with session_scope(ctx.obj, write=True) as session:
+        from refdb.models import Source
+
+        if lookup.count(session, Source):
+            raise ConflictError(
+                "restore into PostgreSQL needs an empty database; create one and point --db at it"
+            )
+        report = load_dataset(session, data)
+    note(f"restored {file}: {report.summary()}")

@@ -16,9 +16,68 @@ from typer.core import TyperGroup
 from refdb.config import ENV_DATABASE_URL
 from refdb.errors import RefdbError
 
+# Every command, by name: (module, attribute).  Commands are built lazily: Typer turns a function's
+# signature into a Click command (through pydantic) at a few milliseconds per parameter, so building
+# all ~40 commands on every start would cost more than the query a user asked for.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "claims": ("refdb.cli.query", "claims"),
+    "claim": ("refdb.cli.query", "claim"),
+    "quotes": ("refdb.cli.query", "quotes"),
+    "comments": ("refdb.cli.query", "comments"),
+    "sources": ("refdb.cli.query", "sources"),
+    "people": ("refdb.cli.query", "people"),
+    "search": ("refdb.cli.search", "search"),
+    "cite": ("refdb.cli.cite", "cite"),
+    "bibliography": ("refdb.cli.cite", "bibliography"),
+    "export": ("refdb.cli.cite", "export"),
+    "import": ("refdb.cli.cite", "import_"),
+    "add": ("refdb.cli.author", "add_app"),
+    "edit": ("refdb.cli.author", "edit"),
+    "rm": ("refdb.cli.author", "rm"),
+    "link": ("refdb.cli.author", "link_app"),
+    "unlink": ("refdb.cli.author", "unlink_app"),
+    "merge": ("refdb.cli.author", "merge_app"),
+    "seed": ("refdb.cli.data", "seed"),
+    "load": ("refdb.cli.data", "load"),
+    "dump": ("refdb.cli.data", "dump"),
+    "check": ("refdb.cli.data", "check"),
+    "db": ("refdb.cli.dbcmd", "db_app"),
+}
+
 
 class RefdbGroup(TyperGroup):
-    """The one translation point: expected failures become one ``Error: ...`` line on stderr."""
+    """The one translation point: expected failures become one ``Error: ...`` line on stderr.
+
+    It also builds each subcommand only when it is asked for (see COMMANDS).
+    """
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            import importlib
+
+            from typer.main import get_command_from_info, get_group_from_info
+            from typer.models import CommandInfo, TyperInfo
+
+            module, attribute = COMMANDS[cmd_name]
+            target = getattr(importlib.import_module(module), attribute)
+            if isinstance(target, typer.Typer):
+                command: Any = get_group_from_info(
+                    TyperInfo(target, name=cmd_name),
+                    pretty_exceptions_short=True,
+                    rich_markup_mode=None,
+                    suggest_commands=True,
+                )
+            else:
+                command = get_command_from_info(
+                    CommandInfo(name=cmd_name, callback=target),
+                    pretty_exceptions_short=True,
+                    rich_markup_mode=None,
+                )
+            self.commands[cmd_name] = command
+        return super().get_command(ctx, cmd_name)
 
     def main(  # type: ignore[override]
         self,
@@ -92,20 +151,6 @@ def main(
     from refdb.config import database_url
 
     ctx.obj = database_url(db)
-
-
-def register() -> None:
-    from refdb.cli import author, cite, data, dbcmd, query, search
-
-    query.register(app)
-    search.register(app)
-    cite.register(app)
-    author.register(app)
-    data.register(app)
-    dbcmd.register(app)
-
-
-register()
 
 
 def run() -> None:

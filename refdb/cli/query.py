@@ -258,8 +258,3 @@ def people(
         ],
         empty="no people match",
     )
-
-
-def register(app: typer.Typer) -> None:
-    for command in (claims, claim, quotes, comments, sources, people):
-        app.command()(command)

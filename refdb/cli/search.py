@@ -48,7 +48,3 @@ def search(
         ],
         empty="nothing matches",
     )
-
-
-def register(app: typer.Typer) -> None:
-    app.command()(search)

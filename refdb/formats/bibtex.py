@@ -166,11 +166,12 @@ def loads(text: str, *, source_name: str, errors: list[InputError] | None = None
     """Parse BibTeX text into CSL items, in file order.
 
     Without ``errors`` the first malformed block raises.  With a list, each malformed
-    entry (or ``@string``) adds its error there, one per entry, and reading goes on
-    with the next block; only a file without any entry still raises.  bibtexparser
-    starts a new block at every ``@`` at the start of a line, so an unterminated
-    entry ends there and the entries after it are still read; one that runs to the
-    end of the file takes the rest of the file with it, which its error says.
+    entry (or ``@string``) adds the error it would have raised there, one per entry,
+    and reading goes on with the next block; only a file without any entry still
+    raises.  An entry cut short by an extra ``}`` is reported, not returned.
+    bibtexparser ends an unterminated block at the next ``@`` that starts a line, so
+    the entries after it are still read; entries that start inside a line of an
+    unterminated block are lost with it and each is reported as not read.
     """
     with _quiet_bibtexparser():
         library = parse_string(text.removeprefix("\ufeff"), parse_stack=[RemoveEnclosingMiddleware()])
@@ -186,8 +187,11 @@ def loads(text: str, *, source_name: str, errors: list[InputError] | None = None
         try:
             if isinstance(block, model.ParsingFailedBlock):
                 following = blocks[index + 1] if index + 1 < len(blocks) else None
-                raise _failed_block_error(block, location, following)
-            if isinstance(block, model.String):
+                error = _failed_block_error(block, location, following)
+                if errors is None:
+                    raise error
+                problems += [error, *_swallowed_entries(block, source_name)]
+            elif isinstance(block, model.String):
                 value = _evaluate(block.value, _enclosing(block), strings, location=location, field=block.key)
                 strings[block.key.lower()] = value
             elif isinstance(block, model.ImplicitComment):
@@ -223,7 +227,7 @@ def _is_entry(block: model.Block) -> bool:
         return not isinstance(block.previous_block, model.String)
     if isinstance(block, model.ParsingFailedBlock):
         match = re.match(r"@\s*(\w*)", block.raw or "")
-        return bool(match) and match.group(1).lower() not in _NOT_ENTRIES
+        return match is not None and match.group(1).lower() not in _NOT_ENTRIES
     return False
 
 
@@ -249,6 +253,15 @@ def _entry_key_of(raw: str | None) -> str:
     return match.group(1) if match else ""
 
 
+_END_OF_FILE = "Unexpectedly reached end of file"
+_NEXT_BLOCK = "Unexpected block start"
+_UNTERMINATED = (_END_OF_FILE, _NEXT_BLOCK)
+
+
+def _failure_reason(block: model.ParsingFailedBlock) -> str:
+    return str(getattr(block.error, "abort_reason", block.error))
+
+
 def _failed_block_error(
     block: model.ParsingFailedBlock, location: str, following: model.Block | None
 ) -> InputError:
@@ -265,13 +278,13 @@ def _failed_block_error(
         return InputError(f"entry '{key}' has this field twice", location=location, field=field)
     key = _entry_key_of(block.raw)
     what = f"entry '{key}'" if key else "this entry"
-    reason = str(getattr(block.error, "abort_reason", block.error))
-    if reason.startswith("Unexpectedly reached end of file"):
+    reason = _failure_reason(block)
+    if reason.startswith(_END_OF_FILE):
         return InputError(
             f"{what} is not terminated: the file ends before its closing '}}' (unbalanced braces?)",
             location=location,
         )
-    if reason.startswith("Unexpected block start"):
+    if reason.startswith(_NEXT_BLOCK):
         next_line = (following.start_line or 0) + 1 if following is not None else None
         where = f" on line {next_line}" if next_line else ""
         return InputError(
@@ -282,6 +295,36 @@ def _failed_block_error(
     if reason.startswith("Expected comma after entry key"):
         return InputError(f"{what}: expected ',' after the citation key", location=location)
     return InputError(f"cannot read {what}: {reason}", location=location)
+
+
+_INNER_ENTRY = re.compile(r"@\s*(\w+)\s*[{(]\s*([^\s,{}()]+)\s*,")
+
+
+def _swallowed_entries(block: model.ParsingFailedBlock, source_name: str) -> list[InputError]:
+    """The entries an unterminated block ran over (an ``@`` inside a line does not end it).
+
+    They are never read, so with ``errors`` each is reported after the block's own error.
+    """
+    if isinstance(block, model.DuplicateBlockKeyBlock | model.DuplicateFieldKeyBlock):
+        return []
+    if not _failure_reason(block).startswith(_UNTERMINATED):
+        return []
+    raw, first_line = block.raw or "", (block.start_line or 0) + 1
+    key = _entry_key_of(raw)
+    what = f"entry '{key}'" if key else "an entry"
+    found: list[InputError] = []
+    for match in _INNER_ENTRY.finditer(raw, 1):
+        if match.group(1).lower() in _NOT_ENTRIES:
+            continue
+        line = first_line + raw.count("\n", 0, match.start())
+        found.append(
+            InputError(
+                f"entry '{match.group(2)}' was not read: it is inside {what} (line {first_line}), "
+                "which is not terminated",
+                location=f"{source_name}:{line}",
+            )
+        )
+    return found
 
 
 _LEFTOVER = re.compile(r"[,}]|[A-Za-z][\w-]*\s*=")

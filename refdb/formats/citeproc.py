@@ -21,10 +21,12 @@ What to know about the results (all pandoc's behaviour, checked against pandoc 3
   variants print "Ibid., 160."; the 17th edition prints "Roberts, 160.".
 * Every item given is in the bibliography (cited or not), unless the style gives its type no
   bibliography entry (Chicago: comments on blog posts), in which case it is left out.
-* Bibliography-only calls (no citations) render with ``givenname-disambiguation-rule="by-cite"``
-  when the style asks for a global rule (APA, Chicago author-date ...): citeproc's global rule
-  takes minutes for a few thousand items, and the rule only changes how names print in
-  *citations*, which a bibliography-only call does not print.
+* Locators are parsed by pandoc with the style locale's own terms ("p.", "Seite", "Absatz" ...),
+  which this module looks up through a probe style in the same pandoc run, so every label works in
+  every language.  A dependent style renders with its parent's locale.
+* Large bibliographies in styles with a global given-name disambiguation rule (APA, Chicago
+  author-date ...) would take citeproc minutes; see "large bibliographies" below for how they
+  stay fast and exact.
 """
 
 from __future__ import annotations
@@ -221,7 +223,9 @@ def _independent_style(path: Path) -> Path:
     try:
         for position, (_, element) in enumerate(iterparse(path, events=("start",))):
             if position == 0 and element.tag != f"{{{_CSL_NS}}}style":
-                raise InputError("not a CSL style (the root element is not a CSL <style>)", location=str(path))
+                raise InputError(
+                    "not a CSL style (the root element is not a CSL <style>)", location=str(path)
+                )
             if element.tag == f"{{{_CSL_NS}}}link" and element.get("rel") == "independent-parent":
                 parent = (element.get("href") or "").rstrip("/").rsplit("/", 1)[-1]
                 break
@@ -236,7 +240,9 @@ def _independent_style(path: Path) -> Path:
     styles = _styles_dir()
     independent = styles / f"{parent}.csl" if styles is not None and _STYLE_ID.fullmatch(parent) else None
     if independent is None or not independent.is_file():
-        raise InputError(f"dependent style whose parent style '{parent}' is not installed", location=str(path))
+        raise InputError(
+            f"dependent style whose parent style '{parent}' is not installed", location=str(path)
+        )
     return independent
 
 

@@ -7,8 +7,8 @@ The input document is empty.  This filter reads the job (a JSON file written by
 Python), builds one paragraph per citation, runs citeproc in this process
 (pandoc.utils.citeproc, so all citations share one document and position
 tracking -- ibid, short notes -- works), renders every citation and every
-bibliography entry on its own with pandoc.write, and writes a JSON result to
-job.output:
+bibliography entry as its own string in the job's format, and writes a JSON
+result to job.output:
 
     {"notes": ["...", ...], "bibliography": [["r3", "..."], ...]}
  or {"error": "pandoc's message"}
@@ -88,14 +88,26 @@ local function build_document(cites, terms, csl, bibliography)
   })
 end
 
--- citeproc wraps quoted titles in bare Spans; the HTML writer would print them as <span>.
-local unwrap_bare_spans = {
-  Span = function(span)
-    if span.identifier == '' and #span.classes == 0 and #span.attributes == 0 then
-      return span.content
-    end
-  end,
-}
+-- citeproc wraps quoted titles in bare Spans, which the HTML writer would print as <span>;
+-- and it lays out numbered entries with csl-left-margin / csl-right-inline Spans, which
+-- HTML turns into a layout (kept) but markdown would print as [...]{.csl-left-margin}.
+local function unwrap_spans(writer)
+  local markdown = writer:sub(1, 8) == 'markdown'
+  return {
+    Span = function(span)
+      if span.identifier ~= '' or #span.attributes ~= 0 then
+        return nil
+      end
+      local layout_only = #span.classes > 0
+      for _, class in ipairs(span.classes) do
+        layout_only = layout_only and class:sub(1, 4) == 'csl-'
+      end
+      if #span.classes == 0 or (markdown and layout_only) then
+        return span.content
+      end
+    end,
+  }
+end
 
 -- Pieces never contain this (private-use characters around a word).
 local SEPARATOR = '\u{E000}refdb-piece\u{E000}'
@@ -117,7 +129,7 @@ local function write_pieces(pieces, writer)
       blocks:insert(block.t == 'Para' and pandoc.Plain(block.content) or block)
     end
   end
-  local text = pandoc.write(pandoc.Pandoc(blocks:walk(unwrap_bare_spans)), writer, WRITER_OPTIONS)
+  local text = pandoc.write(pandoc.Pandoc(blocks:walk(unwrap_spans(writer))), writer, WRITER_OPTIONS)
   local out = {}
   local from = 1
   while true do

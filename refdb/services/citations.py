@@ -127,7 +127,9 @@ def select_sources(
     return sorted(ids or [])
 
 
-def claim_citations(session: Session, key: str) -> tuple[list[CslItem], list[tuple[str, str | None, str | None]]]:
+def claim_citations(
+    session: Session, key: str
+) -> tuple[list[CslItem], list[tuple[str, str | None, str | None]]]:
     """A claim's cited sources as items, and its citations in order as (source key, locator, label)."""
     claim = lookup.get_claim(session, key)
     cites = session.execute(

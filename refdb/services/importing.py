@@ -53,7 +53,13 @@ def norm_doi(doi: str | None) -> str | None:
     if not doi:
         return None
     doi = doi.strip().lower()
-    for prefix in ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "http://dx.doi.org/", "doi:"):
+    for prefix in (
+        "https://doi.org/",
+        "http://doi.org/",
+        "https://dx.doi.org/",
+        "http://dx.doi.org/",
+        "doi:",
+    ):
         if doi.startswith(prefix):
             doi = doi[len(prefix) :]
     return doi or None
@@ -110,7 +116,9 @@ class _Index:
         self.keys: set[str] = set()
         self.fingerprints: dict[str, int] | None = None
         self.pending_fingerprints: dict[str, int] = {}
-        self.pending: dict[int, dict[str, Any]] = {}  # rows added by this import, by provisional (negative) id
+        self.pending: dict[
+            int, dict[str, Any]
+        ] = {}  # rows added by this import, by provisional (negative) id
         first_author = (
             select(Contributor.source_id, Person.family, Person.display_name)
             .join(Person, Person.id == Contributor.person_id)
@@ -141,7 +149,10 @@ class _Index:
         if self.fingerprints is None:
             from refdb.services.citations import iter_items
 
-            ids = {key: sid for sid, key in session.execute(select(Source.id, Source.key).where(Source.title.is_(None)))}
+            ids = {
+                key: sid
+                for sid, key in session.execute(select(Source.id, Source.key).where(Source.title.is_(None)))
+            }
             self.fingerprints = {}
             for existing in iter_items(session, sorted(ids.values())) if ids else []:
                 self.fingerprints.setdefault(_fingerprint(existing), ids[existing["id"]])
@@ -309,7 +320,9 @@ def _one(session: Session, item: dict[str, Any], location: str, index: _Index, p
     if duplicate is not None:
         _merge(session, duplicate, item, location, report, index.pending)
         return
-    key = index.unique_key(str(item.get("id") or slugify(f"{_first_family(item) or ''} {title or ''} {year or ''}")))
+    key = index.unique_key(
+        str(item.get("id") or slugify(f"{_first_family(item) or ''} {title or ''} {year or ''}"))
+    )
     row = _source_row(item, key, location)
     names = {role: [people.ref(name) for name in item.get(role) or []] for role in _ROLES}
     batch.append((row, names))
@@ -346,7 +359,11 @@ def _merge(session: Session, source_id: int, item: dict[str, Any], location: str
             filled.append(column)
     if source.issued_year is None and _year(item) is not None:
         parts = ((item.get("issued") or {}).get("date-parts") or [[None]])[0] + [None, None]
-        source.issued_year, source.issued_month, source.issued_day = _int(parts[0]), _int(parts[1]), _int(parts[2])
+        source.issued_year, source.issued_month, source.issued_day = (
+            _int(parts[0]),
+            _int(parts[1]),
+            _int(parts[2]),
+        )
         filled.append("issued")
     if filled:
         report.merged.append((location, source.key, filled))
@@ -360,9 +377,13 @@ def _write(session: Session, batch: list[tuple[dict[str, Any], dict[str, list[tu
         return
     people.flush()
     session.flush()
-    ids = session.execute(
-        insert(Source).returning(Source.id, sort_by_parameter_order=True), [row for row, _ in batch]
-    ).scalars().all()
+    ids = (
+        session.execute(
+            insert(Source).returning(Source.id, sort_by_parameter_order=True), [row for row, _ in batch]
+        )
+        .scalars()
+        .all()
+    )
     contributors = []
     for source_id, (_, names) in zip(ids, batch, strict=True):
         for role, handles in names.items():
@@ -374,6 +395,8 @@ def _write(session: Session, batch: list[tuple[dict[str, Any], dict[str, list[tu
                     continue
                 seen.add(pid)
                 position += 1
-                contributors.append({"source_id": source_id, "role": role, "position": position, "person_id": pid})
+                contributors.append(
+                    {"source_id": source_id, "role": role, "position": position, "person_id": pid}
+                )
     if contributors:
         session.execute(insert(Contributor), contributors)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import select, union
+from sqlalchemy import String, and_, cast, func, select, union
 from sqlalchemy.orm import Session, aliased
 
 from refdb.errors import NotFoundError
@@ -68,6 +68,9 @@ def _subjects_for(session: Session, claim_ids: list[int]) -> dict[int, list[str]
     return out
 
 
+_SEP = "\x1f"  # the ASCII unit separator joins aggregated values; it cannot occur in stored text
+
+
 def list_claims(
     session: Session,
     *,
@@ -76,27 +79,39 @@ def list_claims(
     tag: str | None = None,
     disputed: bool = False,
 ) -> list[Record]:
-    """Claims, with the citations that matched (all of a claim's citations when no source is given)."""
-    claims = select(Claim.id, Claim.key, Claim.kind, Claim.text)
-    source_filter: list[int] | None = None
+    """Claims, with the citations that matched (all of a claim's citations when no source is given).
+
+    One Core statement (plus one for --disputed): the claim rows joined to their citations, with
+    tags and subjects aggregated in correlated subqueries.  Every refdb command is a new process,
+    so each extra statement costs a compile, not just a round trip.
+    """
+    claim, citation, source_t = Claim.__table__, Citation.__table__, Source.__table__
+    claim_tag, tag_t, subject, person_t = (
+        ClaimTag.__table__,
+        Tag.__table__,
+        ClaimSubject.__table__,
+        Person.__table__,
+    )
+    join_on = citation.c.claim_id == claim.c.id
+    conditions = []
     if source is not None:
-        source_filter = list(session.scalars(lookup.source_ids(source)))
-        if not source_filter:
-            return []
-        claims = claims.where(
-            Claim.id.in_(select(Citation.claim_id).where(Citation.source_id.in_(source_filter)))
-        )
+        matching = lookup.source_ids(source).subquery()
+        in_sources = citation.c.source_id.in_(select(matching.c[0]))
+        join_on = and_(join_on, in_sources)
+        conditions.append(claim.c.id.in_(select(citation.c.claim_id).where(in_sources)))
     if person is not None:
-        person_ids: list[int] = list(session.scalars(lookup.person_ids(person)))
-        claims = claims.where(
-            Claim.id.in_(select(ClaimSubject.claim_id).where(ClaimSubject.person_id.in_(person_ids)))
+        people = lookup.person_ids(person).subquery()
+        conditions.append(
+            claim.c.id.in_(select(subject.c.claim_id).where(subject.c.person_id.in_(select(people.c[0]))))
         )
     if tag is not None:
         tag_obj = lookup.get_tag(session, tag.strip().lower())
-        claims = claims.where(Claim.id.in_(select(ClaimTag.claim_id).where(ClaimTag.tag_id == tag_obj.id)))
+        conditions.append(
+            claim.c.id.in_(select(claim_tag.c.claim_id).where(claim_tag.c.tag_id == tag_obj.id))
+        )
     if disputed:
-        claims = claims.where(
-            Claim.id.in_(
+        conditions.append(
+            claim.c.id.in_(
                 union(
                     select(CommentClaim.claim_id).where(CommentClaim.stance.in_(("disputes", "rejects"))),
                     select(ClaimRelation.to_claim_id).where(ClaimRelation.relation == "contradicts"),
@@ -104,25 +119,56 @@ def list_claims(
                 )
             )
         )
-    rows = session.execute(claims.order_by(Claim.key)).all()
-    ids = [r.id for r in rows]
-    citations = _citations_for(session, ids, source_filter)
-    tags = _tags_for(session, ids)
-    subjects = _subjects_for(session, ids)
-    disputes = _disputes_for(session, ids) if disputed else {}
-    out = []
-    for r in rows:
-        record: Record = {
-            "key": r.key,
-            "kind": r.kind,
-            "text": r.text,
-            "tags": tags.get(r.id, []),
-            "about": subjects.get(r.id, []),
-            "citations": citations.get(r.id, []),
-        }
-        if disputed:
-            record["disputed_by"] = disputes.get(r.id, [])
-        out.append(record)
+    tags = (
+        select(func.aggregate_strings(tag_t.c.key, _SEP))
+        .select_from(claim_tag.join(tag_t, tag_t.c.id == claim_tag.c.tag_id))
+        .where(claim_tag.c.claim_id == claim.c.id)
+        .scalar_subquery()
+    )
+    about = (
+        select(func.aggregate_strings(cast(subject.c.position, String) + ":" + person_t.c.display_name, _SEP))
+        .select_from(subject.join(person_t, person_t.c.id == subject.c.person_id))
+        .where(subject.c.claim_id == claim.c.id)
+        .scalar_subquery()
+    )
+    query = (
+        select(
+            claim.c.id, claim.c.key, claim.c.kind, claim.c.text, tags.label("tags"), about.label("about"),
+            source_t.c.key.label("source"), source_t.c.title, citation.c.stance, citation.c.locator,
+            citation.c.label,
+        )
+        .select_from(claim.outerjoin(citation, join_on).outerjoin(source_t, source_t.c.id == citation.c.source_id))
+        .where(*conditions)
+        .order_by(claim.c.key, citation.c.position)
+    )  # fmt: skip
+    out: list[Record] = []
+    by_id: dict[int, Record] = {}
+    for row in session.connection().execute(query):
+        record = by_id.get(row.id)
+        if record is None:
+            subjects = sorted((part.split(":", 1) for part in (row.about or "").split(_SEP) if part),
+                              key=lambda pair: int(pair[0]))  # fmt: skip
+            record = {
+                "key": row.key, "kind": row.kind, "text": row.text,
+                "tags": sorted(t for t in (row.tags or "").split(_SEP) if t),
+                "about": [name for _, name in subjects], "citations": [],
+            }  # fmt: skip
+            by_id[row.id] = record
+            out.append(record)
+        if row.source is not None:
+            record["citations"].append(
+                {
+                    "source": row.source,
+                    "title": row.title,
+                    "stance": row.stance,
+                    "locator": row.locator,
+                    "label": row.label,
+                }
+            )
+    if disputed:
+        disputes = _disputes_for(session, list(by_id))
+        for claim_id, record in by_id.items():
+            record["disputed_by"] = disputes.get(claim_id, [])
     return out
 
 

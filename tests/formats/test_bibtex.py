@@ -227,6 +227,101 @@ def test_bad_name() -> None:
     )
 
 
+# --- collecting errors (import --skip-bad) ---------------------------------------------------------
+
+GOOD_ONE = "@book{one,\n  title = {One}\n}\n\n"
+GOOD_TWO = "\n@book{two,\n  title = {Two}\n}\n"
+
+
+def collect(text: str) -> tuple[list[str], list[str]]:
+    """``(ids, error messages)`` of reading ``text`` with ``errors=[]``."""
+    errors: list[InputError] = []
+    parsed = bibtex.loads(text, source_name="refs.bib", errors=errors)
+    return [p.item["id"] for p in parsed], [str(err) for err in errors]
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        pytest.param("@book{a,\n  title = {X {Y},\n  year = {2006}\n}\n", id="missing-close"),
+        pytest.param("@book{a,\n  title = {X Y}},\n  year = {2006}\n}\n", id="extra-close"),
+        pytest.param("@foo{a,\n  title = {X}\n}\n", id="unknown-type"),
+        pytest.param("@book{a,\n  title = {T},\n  publisher = yup}\n", id="undefined-macro"),
+        pytest.param("@book{a,\n title={A},\n Title={B}}\n", id="duplicate-field"),
+        pytest.param("@book{one,\n  title = {Again}\n}\n", id="duplicate-key"),
+        pytest.param("@book{a title={A}}\n", id="missing-comma"),
+        pytest.param("@book{a, author = {Roberts, Geoffrey, Jr., X}}\n", id="bad-name"),
+    ],
+)
+def test_errors_list_collects_the_bad_entry_and_keeps_the_good_ones(bad: str) -> None:
+    text = GOOD_ONE + bad + GOOD_TWO
+    ids, messages = collect(text)
+    assert ids == ["one", "two"]
+    assert messages == [error(text)]
+
+
+def test_errors_list_locations_of_the_good_entries() -> None:
+    errors: list[InputError] = []
+    parsed = bibtex.loads(GOOD_ONE + "@foo{a, title={X}}\n" + GOOD_TWO, source_name="refs.bib", errors=errors)
+    assert [p.location for p in parsed] == ["refs.bib:1", "refs.bib:7"]
+    assert [(err.location, err.field) for err in errors] == [("refs.bib:5", None)]
+
+
+def test_errors_list_reports_each_bad_entry() -> None:
+    text = "@foo{a, title={X}}\n" + GOOD_ONE + "@book{b, publisher = yup}\n@book{c, title={C}}\n"
+    ids, messages = collect(text)
+    assert ids == ["one", "c"]
+    assert messages == [
+        error("@foo{a, title={X}}\n"),
+        "refs.bib:6: field 'publisher': 'yup' is not a defined @string macro",
+    ]
+
+
+def test_errors_list_entry_cut_short_by_an_extra_brace_is_not_returned() -> None:
+    ids, messages = collect("@book{a,\n  title = {X Y}},\n  year = {2006}\n}\n" + GOOD_TWO)
+    assert ids == ["two"]
+    assert messages == [
+        "refs.bib:2: unbalanced braces: an extra '}' closed entry 'a' (line 1) early; "
+        "this text is outside any entry"
+    ]
+
+
+def test_errors_list_entry_running_to_the_end_of_the_file() -> None:
+    ids, messages = collect(GOOD_ONE + "@book{a,\n  title = {X},\n  year = {2006}\n")
+    assert ids == ["one"]
+    assert messages == [
+        "refs.bib:5: entry 'a' is not terminated: the file ends before its closing '}' (unbalanced braces?)"
+    ]
+
+
+def test_errors_list_reports_entries_swallowed_by_an_unterminated_one() -> None:
+    # an '@' inside a line does not end a block: 'z' is part of the unterminated 'a'
+    text = GOOD_ONE + "@book{a, title = {X @book{z, title = {Z}}\n" + GOOD_TWO
+    ids, messages = collect(text)
+    assert ids == ["one", "two"]
+    assert messages == [
+        error(text),
+        "refs.bib:5: entry 'z' was not read: it is inside entry 'a' (line 5), which is not terminated",
+    ]
+    assert messages[0] == (
+        "refs.bib:5: entry 'a' is not terminated before the next entry on line 7: "
+        "a '}' is missing or the braces are unbalanced"
+    )
+
+
+def test_errors_list_with_only_bad_entries_returns_nothing() -> None:
+    assert collect("@foo{a, title={X}}\n") == ([], [error("@foo{a, title={X}}\n")])
+
+
+def test_errors_list_file_without_entries_still_raises() -> None:
+    errors: list[InputError] = []
+    for text in ("TY  - BOOK\nER  - \n", "@string{s = foo}\n"):
+        with pytest.raises(InputError) as err:
+            bibtex.loads(text, source_name="refs.bib", errors=errors)
+        assert str(err.value) == "refs.bib: no BibTeX entries found (an entry starts with '@type{key,')"
+    assert errors == []
+
+
 # --- writing ---------------------------------------------------------------------------------------
 
 GOLDEN = """\

@@ -218,6 +218,68 @@ def test_field_errors(item: dict[str, Any], message: str) -> None:
     assert error(json.dumps([{"id": "a", "type": "book", **item}])) == f"refs.json, record 1: {message}"
 
 
+# --- collecting errors (import --skip-bad) ---------------------------------------------------------
+
+
+def collect(text: str) -> tuple[list[str], list[str], list[str]]:
+    """``(ids, locations, error messages)`` of reading ``text`` with ``errors=[]``."""
+    errors: list[InputError] = []
+    parsed = csljson.loads(text, source_name="refs.json", errors=errors)
+    return [p.item["id"] for p in parsed], [p.location for p in parsed], [str(err) for err in errors]
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        pytest.param("b", id="not-an-object"),
+        pytest.param({"type": "book"}, id="no-id"),
+        pytest.param({"id": "b", "type": "Book"}, id="unknown-type"),
+        pytest.param({"id": "b", "type": "book", "issued": "2006"}, id="date-string"),
+        pytest.param({"id": "b", "type": "book", "titel": "T"}, id="unknown-key"),
+        pytest.param({"id": "a", "type": "book"}, id="duplicate-id"),
+    ],
+)
+def test_errors_list_collects_the_bad_item_and_keeps_the_good_ones(bad: Any) -> None:
+    text = json.dumps([{"id": "a", "type": "book"}, bad, {"id": "c", "type": "book"}])
+    ids, locations, messages = collect(text)
+    assert (ids, locations) == (["a", "c"], ["refs.json, record 1", "refs.json, record 3"])
+    assert messages == [error(text)]
+    assert messages[0].startswith("refs.json, record 2: ")
+
+
+def test_errors_list_duplicate_key_in_an_item() -> None:
+    text = '[{"id": "a", "type": "book"}, {"id": "b", "type": "book", "type": "chapter"}, {"id": "c", "type": "book"}]'
+    assert collect(text) == (["a", "c"], ["refs.json, record 1", "refs.json, record 3"], [error(text)])
+
+
+def test_errors_list_a_bad_item_does_not_claim_its_id() -> None:
+    text = json.dumps([{"id": "a", "type": "Book"}, {"id": "a", "type": "book"}])
+    ids, _, messages = collect(text)
+    assert ids == ["a"]
+    assert messages == [error(text)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param('{"id": "a", "type": "book"}', id="not-an-array"),
+        pytest.param('[\n{"id": "a",,}]', id="invalid-json"),
+        pytest.param('[{"id": NaN, "type": "book"}]', id="nan"),
+        pytest.param("[" * 10_000 + "]" * 10_000, id="too-deep"),
+        pytest.param(
+            '[{"id": "x"}, {"id": "a", "type": "book", "custom": {"x":\n' + "[" * 5000 + "]" * 5000 + "}}]",
+            id="too-deep-item",
+        ),
+    ],
+)
+def test_errors_list_unreadable_file_still_raises(text: str) -> None:
+    errors: list[InputError] = []
+    with pytest.raises(InputError) as err:
+        csljson.loads(text, source_name="refs.json", errors=errors)
+    assert str(err.value) == error(text)
+    assert errors == []
+
+
 # --- writing ---------------------------------------------------------------------------------------
 
 GOLDEN = """\

@@ -11,7 +11,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from refdb.errors import InputError
-from refdb.formats import ris
+from refdb.formats import ParsedItem, ris
 from refdb.formats.names import split_family, split_given
 from refdb.formats.text import read_file
 
@@ -250,6 +250,69 @@ def test_not_ris_at_all() -> None:
     assert error("@book{a, title={A}}\n") == (
         "refs.ris: no RIS records found (a record starts with a 'TY  - ' line)"
     )
+
+
+# --- collecting errors (import --skip-bad) ---------------------------------------------------------
+
+
+def collect(text: str) -> tuple[list[ParsedItem], list[str]]:
+    errors: list[InputError] = []
+    parsed = ris.loads(text, source_name="refs.ris", errors=errors)
+    return parsed, [str(err) for err in errors]
+
+
+def test_errors_list_record_without_er_before_the_next_record() -> None:
+    text = "TY  - JOUR\nTI  - One\nER  - \n\nTY  - JOUR\nTI  - Two\n\nTY  - BOOK\nTI  - Three\nER  - \n"
+    parsed, messages = collect(text)
+    assert [(p.item["title"], p.location) for p in parsed] == [("One", "refs.ris:1"), ("Three", "refs.ris:8")]
+    assert messages == [error(text)]
+    assert messages == ["refs.ris:5: record 2 has no 'ER  -' line before the next record on line 8"]
+
+
+def test_errors_list_record_without_er_at_end_of_file() -> None:
+    text = "TY  - JOUR\nTI  - One\nER  - \nTY  - BOOK\nTI  - Two\n"
+    parsed, messages = collect(text)
+    assert [p.item["title"] for p in parsed] == ["One"]
+    assert messages == [error(text)]
+
+
+def test_errors_list_reports_each_broken_record() -> None:
+    parsed, messages = collect(
+        "TY  - BOOK\nTI  - One\nTY  - BOOK\nTI  - Two\nTY  - BOOK\nTI  - Three\nER  - \n"
+    )
+    assert [p.item["title"] for p in parsed] == ["Three"]
+    assert messages == [
+        "refs.ris:1: record 1 has no 'ER  -' line before the next record on line 3",
+        "refs.ris:3: record 2 has no 'ER  -' line before the next record on line 5",
+    ]
+
+
+def test_errors_list_generated_ids_count_the_broken_records() -> None:
+    parsed, _ = collect("TY  - JOUR\nTI  - One\nER  - \nTY  - JOUR\nTY  - JOUR\nTI  - Three\nER  - \n")
+    assert [p.item["id"] for p in parsed] == ["record1", "record3"]
+
+
+def test_errors_list_web_of_science() -> None:
+    text = "FN Clarivate\nVR 1.0\nPT J\nTI One\nER\n\nPT J\nTI Two\n\nPT J\nTI Three\nER\n\nEF\n"
+    parsed, messages = collect(text)
+    assert [p.item["title"] for p in parsed] == ["One", "Three"]
+    assert messages == [error(text)]
+    assert messages == ["refs.ris:7: record 2 has no 'ER  -' line before the next record on line 10"]
+
+
+def test_errors_list_with_only_a_broken_record_returns_nothing() -> None:
+    assert collect("TY  - BOOK\nTI  - One\n") == (
+        [],
+        ["refs.ris:1: record 1 has no 'ER  -' line before the end of the file"],
+    )
+
+
+def test_errors_list_file_without_records_still_raises() -> None:
+    errors: list[InputError] = []
+    with pytest.raises(InputError) as err:
+        ris.loads("@book{a, title={A}}\n", source_name="refs.ris", errors=errors)
+    assert str(err.value) == "refs.ris: no RIS records found (a record starts with a 'TY  - ' line)"
+    assert errors == []
 
 
 # --- writing ---------------------------------------------------------------------------------------

@@ -24,17 +24,18 @@ def search(session: Session, text: str, *, kinds: list[str] | None = None, limit
         from refdb.services.search import _sqlite as backend
     else:
         from refdb.services.search import _postgresql as backend  # type: ignore[no-redef]
-    hits = backend.search(session, query, kinds or list(KINDS), limit)
-    return _details(session, hits)
+    kinds = kinds or list(KINDS)
+    hits = backend.search(session, query, kinds, limit)
+    return _details(session, hits, kinds)
 
 
-def _details(session: Session, hits: list[tuple[str, str, str]]) -> list[Record]:
-    """Add each hit's text or title and speaker, one query per kind."""
+def _details(session: Session, hits: list[tuple[str, str, str]], kinds: list[str]) -> list[Record]:
+    """Add each hit's text or title and speaker: one query per kind searched, however many hits."""
     from sqlalchemy import select
 
     from refdb.models import Claim, Comment, Person, Quote, Source
 
-    by_kind: dict[str, list[str]] = {}
+    by_kind: dict[str, list[str]] = {kind: [] for kind in kinds}
     for kind, key, _ in hits:
         by_kind.setdefault(kind, []).append(key)
     info: dict[tuple[str, str], Record] = {}

@@ -1,0 +1,97 @@
+"""No N+1: every read command runs the same number of SQL statements however many rows it returns."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from sqlalchemy import event
+
+from refdb import db
+from refdb.formats import dataset as fmt
+from tests.conftest import Cli
+
+COMMANDS = [
+    ("claims",),
+    ("claims", "--source", "bulk"),
+    ("claims", "--person", "Bulk Author"),
+    ("claims", "--tag", "bulk"),
+    ("claims", "--disputed"),
+    ("claim", "bulk-claim-1"),
+    ("quotes",),
+    ("quotes", "--source", "bulk"),
+    ("comments",),
+    ("sources",),
+    ("people",),
+    ("search", "bulk"),
+    ("export", "--format", "csljson"),
+    ("dump",),
+]
+
+
+@contextmanager
+def _counting(url: str) -> Iterator[list[str]]:
+    statements: list[str] = []
+    engine = db.get_engine(url)
+
+    def count(conn, cursor, statement, params, context, executemany):  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+
+def _bulk(n: int) -> str:
+    people = [fmt.PersonRec(key="bulk-author", name="Bulk Author", family="Author", given="Bulk")]
+    sources = [fmt.SourceRec(key=f"bulk-{i}", type="book", title=f"Bulk Book {i}", short_title=f"Bulk {i}",
+                             contributors=[fmt.ContributorRec("bulk-author")], issued=(2000, None, None))
+               for i in range(n)]  # fmt: skip
+    tags = [fmt.TagRec(key="bulk", label="Bulk")]
+    claims = [fmt.ClaimRec(key=f"bulk-claim-{i}", text=f"Bulk claim {i}.", kind="factual", tags=["bulk"],
+                           about=["bulk-author"],
+                           citations=[fmt.CitationRec(source=f"bulk-{i}", stance="asserts", locator=str(i))],
+                           relations=[fmt.RelationRec("contradicts", "factor-charm")])
+              for i in range(n)]  # fmt: skip
+    quotes = [fmt.QuoteRec(key=f"bulk-quote-{i}", text=f"Bulk words {i}", speaker="bulk-author",
+                           origin=fmt.PlaceRec(f"bulk-{i}", "1"), claims=[f"bulk-claim-{i}"])
+              for i in range(n)]  # fmt: skip
+    comments = [fmt.CommentRec(key=f"bulk-comment-{i}", text=f"Bulk reply {i}", answers=f"bulk-{i}",
+                               disputes=[fmt.DisputeRec(f"bulk-claim-{i}")]) for i in range(n)]  # fmt: skip
+    return fmt.dumps(fmt.Dataset(people=people, sources=sources, tags=tags, claims=claims, quotes=quotes,
+                                 comments=comments))  # fmt: skip
+
+
+def _counts(cli: Cli, url: str) -> dict[tuple[str, ...], int]:
+    out = {}
+    for command in COMMANDS:
+        cli(*command)  # warm: schema check, engine
+        with _counting(url) as statements:
+            result = cli(*command)
+        assert result.exit_code == 0, (command, result.output)
+        out[command] = len(statements)
+    return out
+
+
+def test_statement_counts_do_not_grow_with_rows(cli: Cli, db_url: str, tmp_path: Path) -> None:
+    small, large = tmp_path / "small.yaml", tmp_path / "large.yaml"
+    small.write_text(_bulk(2), encoding="utf-8")
+    large.write_text(_bulk(40), encoding="utf-8")
+    assert cli("load", str(small)).exit_code == 0
+    few = _counts(cli, db_url)
+    assert cli("load", str(large)).exit_code == 0
+    many = _counts(cli, db_url)
+    assert many == few
+
+
+@pytest.mark.parametrize("command", [("claims", "--source", "glantz"), ("claims",)])
+def test_the_listing_query_is_one_statement(cli: Cli, db_url: str, command: tuple[str, ...]) -> None:
+    cli(*command)
+    with _counting(db_url) as statements:
+        cli(*command)
+    data = [s for s in statements if not s.lstrip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK"))]
+    assert len(data) == 1, data
