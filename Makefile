@@ -26,6 +26,7 @@ test-sqlite: setup
 	REFDB_TEST_BACKEND=sqlite $(PY) -m pytest $(PYTEST_ARGS)
 
 test-postgresql: setup
+	scripts/ensure-postgres.sh
 	REFDB_TEST_BACKEND=postgresql $(PY) -m pytest $(PYTEST_ARGS)
 
 test: lint test-sqlite test-postgresql

@@ -180,3 +180,19 @@ def trigger_names(dialect: str) -> list[str]:
     if dialect == "sqlite":
         return [f"search_fts_{t}_{s}" for t, _, _ in _DOCS.values() for s in ("ai", "ad", "au")]
     return [f"search_fts_{t}_sync" for t, _, _ in _DOCS.values()]
+
+
+def suspend_statements(dialect: str) -> list[str]:
+    """Statements that stop the sync triggers for a bulk load (in the load's own transaction)."""
+    if dialect == "sqlite":
+        return _sqlite_drop_triggers()
+    return [f"ALTER TABLE {table} DISABLE TRIGGER search_fts_{table}_sync" for table, _, _ in _DOCS.values()]
+
+
+def resume_statements(dialect: str) -> list[str]:
+    """Refill the index and restore the triggers after a bulk load."""
+    if dialect == "sqlite":
+        return [*rebuild_sql(dialect), *_sqlite_triggers()]
+    return [*rebuild_sql(dialect)] + [
+        f"ALTER TABLE {table} ENABLE TRIGGER search_fts_{table}_sync" for table, _, _ in _DOCS.values()
+    ]

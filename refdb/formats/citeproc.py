@@ -221,16 +221,18 @@ def _independent_style(path: Path) -> Path:
 
     parent: str | None = None
     try:
-        for position, (_, element) in enumerate(iterparse(path, events=("start",))):
-            if position == 0 and element.tag != f"{{{_CSL_NS}}}style":
-                raise InputError(
-                    "not a CSL style (the root element is not a CSL <style>)", location=str(path)
-                )
-            if element.tag == f"{{{_CSL_NS}}}link" and element.get("rel") == "independent-parent":
-                parent = (element.get("href") or "").rstrip("/").rsplit("/", 1)[-1]
-                break
-            if element.tag in (f"{{{_CSL_NS}}}citation", f"{{{_CSL_NS}}}macro"):
-                break
+        # our own handle: iterparse leaves its file open when the loop stops early
+        with path.open("rb") as handle:
+            for position, (_, element) in enumerate(iterparse(handle, events=("start",))):
+                if position == 0 and element.tag != f"{{{_CSL_NS}}}style":
+                    raise InputError(
+                        "not a CSL style (the root element is not a CSL <style>)", location=str(path)
+                    )
+                if element.tag == f"{{{_CSL_NS}}}link" and element.get("rel") == "independent-parent":
+                    parent = (element.get("href") or "").rstrip("/").rsplit("/", 1)[-1]
+                    break
+                if element.tag in (f"{{{_CSL_NS}}}citation", f"{{{_CSL_NS}}}macro"):
+                    break
     except ParseError as exc:
         raise InputError(f"not a CSL style (XML error: {exc})", location=str(path)) from None
     except OSError as exc:

@@ -263,10 +263,12 @@ class _Located(dict[str, Any]):
 def _yaml_load(text: str, source_name: str) -> Any:
     import yaml
 
-    class Loader(yaml.SafeLoader):  # safe: no arbitrary objects, ever
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C parser when PyYAML has it: ~10x faster
+
+    class Loader(base):  # type: ignore[valid-type,misc]  # safe: no arbitrary objects, ever
         pass
 
-    def construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> _Located:
+    def construct_mapping(loader: Any, node: yaml.MappingNode) -> _Located:
         loader.flatten_mapping(node)
         result = _Located()
         result.line = node.start_mark.line + 1
@@ -898,10 +900,10 @@ def dumps(dataset: Dataset) -> str:
     """The dataset as YAML: stable field order, records sorted by key, long texts as blocks."""
     import yaml
 
-    class Dumper(yaml.SafeDumper):
+    class Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
         pass
 
-    def represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    def represent_str(dumper: Any, value: str) -> Any:
         style = "|" if "\n" in value else None
         return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 

@@ -505,14 +505,41 @@ def _renumber_by_role(rows: list[tuple[str, int, int]]) -> list[tuple[str, int, 
 
 
 def load_dataset(session: Session, dataset: fmt.Dataset) -> LoadReport:
-    """Merge a parsed dataset into the database (the caller owns the transaction)."""
+    """Merge a parsed dataset into the database (the caller owns the transaction).
+
+    Records the database does not hold yet are bulk-inserted (``services.bulk``); records it holds
+    are compared field by field and link by link, and only what differs is written.
+    """
+    from refdb.services import bulk
+
     loader = _Loader(session)
-    loader.load_people(dataset.people)
-    loader.load_sources(dataset.sources)
-    loader.load_tags(dataset.tags)
-    loader.load_claims(dataset.claims)
-    loader.load_quotes(dataset.quotes)
-    loader.load_comments(dataset.comments)
+    sections = [("person", "people"), ("source", "sources"), ("tag", "tags"), ("claim", "claims"),
+                ("quote", "quotes"), ("comment", "comments")]  # fmt: skip
+    new: dict[str, list[Any]] = {}
+    old: dict[str, list[Any]] = {}
+    for kind, section in sections:
+        records = getattr(dataset, section)
+        existing = set(loader._existing(bulk.MODELS[kind], [r.key for r in records]))
+        new[section] = [r for r in records if r.key not in existing]
+        old[section] = [r for r in records if r.key in existing]
+    total_new = sum(len(v) for v in new.values())
+    suspend = total_new >= bulk.BULK_THRESHOLD and bulk.database_is_empty(session)
+    if suspend:
+        bulk.suspend_index(session)
+    inserter = bulk.Bulk(session, loader.report.added)
+    for _, section in sections:
+        if new[section]:
+            getattr(inserter, section)(new[section])
+    inserter.finish()
+    if suspend:
+        bulk.resume_index(session)
+    session.flush()
+    loader.load_people(old["people"])
+    loader.load_sources(old["sources"])
+    loader.load_tags(old["tags"])
+    loader.load_claims(old["claims"])
+    loader.load_quotes(old["quotes"])
+    loader.load_comments(old["comments"])
     session.flush()
     return loader.report
 
