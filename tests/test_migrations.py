@@ -56,3 +56,10 @@ def test_an_outdated_database_is_refused_with_advice(db_url: str) -> None:
     result = invoke(db_url, "claims")
     assert result.exit_code == 6
     assert "run 'refdb db upgrade'" in result.stderr
+
+
+def test_db_copy_moves_everything(db_url: str, empty_url: str, dump_of) -> None:  # type: ignore[no-untyped-def]
+    result = invoke(db_url, "db", "copy", "--to", empty_url)
+    assert result.exit_code == 0, result.output
+    assert dump_of(empty_url) == dump_of(db_url)
+    assert invoke(db_url, "db", "copy", "--to", db_url).exit_code == 2

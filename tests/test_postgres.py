@@ -17,6 +17,7 @@ from sqlalchemy.engine import make_url
 
 from tests.conftest import BACKEND, Backend, invoke
 
+# Collected only in the PostgreSQL pass (tests/conftest.py: collect_ignore); the guard stays for direct runs.
 pytestmark = pytest.mark.skipif(BACKEND != "postgresql", reason="PostgreSQL pass only (REFDB_TEST_BACKEND)")
 
 
@@ -85,3 +86,17 @@ def test_a_server_that_is_not_there_is_one_error_line_without_the_password(comma
     assert lines[0].startswith("Error: cannot use the database postgresql+psycopg://u:***@127.0.0.1:1/x: ")
     assert "secret" not in result.output
     assert "Traceback" not in result.output
+
+
+def test_copy_from_sqlite_to_postgresql_and_back(tmp_path, empty_url: str) -> None:  # type: ignore[no-untyped-def]
+    sqlite_url = f"sqlite:///{tmp_path / 'thesis.sqlite'}"
+    assert invoke(sqlite_url, "seed").exit_code == 0
+    assert invoke(sqlite_url, "add", "claim", "Ещё одно утверждение.", "--key", "cyrillic-claim").exit_code == 0
+    result = invoke(sqlite_url, "db", "copy", "--to", empty_url)
+    assert result.exit_code == 0, result.output
+    assert invoke(empty_url, "dump").stdout == invoke(sqlite_url, "dump").stdout
+    back = f"sqlite:///{tmp_path / 'back.sqlite'}"
+    assert invoke(empty_url, "db", "copy", "--to", back).exit_code == 0
+    assert invoke(back, "dump").stdout == invoke(sqlite_url, "dump").stdout
+    hits = invoke(empty_url, "search", "утверждение", "--format", "json")
+    assert json.loads(hits.stdout)[0]["key"] == "cyrillic-claim"

@@ -68,6 +68,27 @@ def reindex(ctx: typer.Context) -> None:
 
 
 @db_app.command()
+def copy(
+    ctx: typer.Context,
+    to: Annotated[str, typer.Option("--to", help="The target database URL or SQLite file (migrated on first use).")],
+) -> None:
+    """Copy every record into another database (e.g. SQLite to PostgreSQL), in one transaction there."""
+    from refdb.config import database_url, redact
+    from refdb.db import session_scope
+    from refdb.errors import UsageError
+    from refdb.services.dataset import export_dataset, load_dataset
+
+    target = database_url(to)
+    if target == ctx.obj:
+        raise UsageError("--to names the database being copied")
+    with session_scope(ctx.obj) as session:
+        data = export_dataset(session)
+    with session_scope(target, write=True) as session:
+        report = load_dataset(session, data)
+    note(f"copied to {redact(target)}: {report.summary()}")
+
+
+@db_app.command()
 def backup(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help="Where to write the backup.")],
