@@ -64,6 +64,10 @@ def get_engine(url: str) -> Engine:
             engine = create_engine(url, pool_pre_ping=False)
     except (ArgumentError, NoSuchModuleError, ValueError) as exc:
         raise DatabaseError(f"cannot use database URL '{redact(url)}': {exc}") from None
+    except ImportError as exc:
+        raise DatabaseError(
+            f"cannot use database URL '{redact(url)}': its driver is not installed ({exc.name or exc})"
+        ) from None
     _engines[url] = engine
     return engine
 

@@ -51,6 +51,12 @@ class RefdbGroup(TyperGroup):
     It also builds each subcommand only when it is asked for (see COMMANDS).
     """
 
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:  # before Typer turns it into a silent Exit(130)
+            raise Interrupted() from None
+
     def list_commands(self, ctx: Any) -> list[str]:
         return sorted(COMMANDS)
 
@@ -95,7 +101,7 @@ class RefdbGroup(TyperGroup):
         except RefdbError as exc:
             _fail(exc.message, exc.exit_code)
             code = exc.exit_code
-        except (KeyboardInterrupt, typer.Abort):
+        except (KeyboardInterrupt, typer.Abort):  # outside a command: while parsing options
             _fail("interrupted; the transaction was rolled back and nothing was changed", 130)
             code = 130
         except typer.Exit as exc:
@@ -116,6 +122,15 @@ class RefdbGroup(TyperGroup):
         if standalone_mode:
             sys.exit(code)
         return code
+
+
+class Interrupted(RefdbError):
+    """Ctrl-C (SIGINT) during a command: its transaction was rolled back on the way out."""
+
+    exit_code = 130
+
+    def __init__(self) -> None:
+        super().__init__("interrupted; the transaction was rolled back and nothing was changed")
 
 
 def _fail(message: str, code: int) -> None:

@@ -17,15 +17,7 @@ from typing import Any
 
 from refdb.errors import InputError
 from refdb.formats import CslItem, ParsedItem
-
-CSL_TYPES: tuple[str, ...] = (
-    "article", "article-journal", "article-magazine", "article-newspaper", "bill", "book", "broadcast",
-    "chapter", "classic", "collection", "dataset", "document", "entry", "entry-dictionary",
-    "entry-encyclopedia", "event", "figure", "graphic", "hearing", "interview", "legal_case", "legislation",
-    "manuscript", "map", "motion_picture", "musical_score", "pamphlet", "paper-conference", "patent",
-    "performance", "periodical", "personal_communication", "post", "post-weblog", "regulation", "report",
-    "review", "review-book", "software", "song", "speech", "standard", "thesis", "treaty", "webpage",
-)  # fmt: skip
+from refdb.vocab import CSL_TYPES
 
 STRING_VARIABLES: tuple[str, ...] = (
     "citation-key", "language", "journalAbbreviation", "shortTitle", "abstract", "annote", "archive",
@@ -219,8 +211,20 @@ def _check_item(entry: Any, location: str) -> CslItem:
                 location=location,
                 field=key,
             )
+        if _has_nul(value):  # a JSON "\u0000" escape: the file itself has no NUL byte to refuse
+            raise InputError("contains a NUL character (\\u0000)", location=location, field=key)
         item[key] = _check_value(kind, value, location, key)
     return item
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
 
 
 def _check_duplicates(obj: Any, location: str, field: str | None) -> None:

@@ -22,62 +22,18 @@ from refdb.errors import InputError
 
 FORMAT_VERSION = 1
 
-CSL_TYPES = frozenset(
-    [
-        "article",
-        "article-journal",
-        "article-magazine",
-        "article-newspaper",
-        "bill",
-        "book",
-        "broadcast",
-        "chapter",
-        "classic",
-        "collection",
-        "dataset",
-        "document",
-        "entry",
-        "entry-dictionary",
-        "entry-encyclopedia",
-        "event",
-        "figure",
-        "graphic",
-        "hearing",
-        "interview",
-        "legal_case",
-        "legislation",
-        "manuscript",
-        "map",
-        "motion_picture",
-        "musical_score",
-        "pamphlet",
-        "paper-conference",
-        "patent",
-        "performance",
-        "periodical",
-        "personal_communication",
-        "post",
-        "post-weblog",
-        "regulation",
-        "report",
-        "review",
-        "review-book",
-        "software",
-        "song",
-        "speech",
-        "standard",
-        "thesis",
-        "treaty",
-        "webpage",
-    ]
+from refdb.vocab import (  # noqa: E402  (the shared vocabulary, re-exported for readers of this module)
+    CLAIM_KINDS,
+    COMMENT_STANCES,
+    CONTRIBUTOR_ROLES,
+    CSL_TYPES,
+    NAME_KINDS,
+    RELATIONS,
+    SOURCE_CLASSES,
+    STANCES,
 )
-SOURCE_CLASSES = ("primary", "secondary", "tertiary")
-CONTRIBUTOR_ROLES = ("author", "editor", "translator", "container-author", "collection-editor")
-NAME_KINDS = ("transliteration", "misspelling", "pseudonym", "variant")
-CLAIM_KINDS = ("thesis", "factor", "factual", "myth", "interpretation", "counter")
-STANCES = ("asserts", "supports", "reports", "rejects", "disputes")
-COMMENT_STANCES = ("disputes", "rejects", "supports", "qualifies")
-RELATIONS = ("supports", "refines", "contradicts")
+
+MAX_KEY = 200
 KEY_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 DATE_RE = re.compile(r"^(\d{1,4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
@@ -134,6 +90,7 @@ class SourceRec:
     publisher: str | None = None
     place: str | None = None
     issued: PartialDate | None = None
+    issued_literal: str | None = None  # a date that is not a calendar date: "forthcoming", "c. 1920"
     edition: str | None = None
     volume: str | None = None
     issue: str | None = None
@@ -343,11 +300,20 @@ class _Reader:
 
     def key(self, name: str = "key") -> str:
         value = self.req(name)
+        if len(value) > MAX_KEY:
+            raise self.error(f"is {len(value)} characters long; a key has at most {MAX_KEY}", name)
         if not KEY_RE.match(value):
             raise self.error(
                 f"'{value}' is not a valid key (lowercase letters, digits, '.', '_' and '-')", name
             )
         return value
+
+    def date_or_literal(self, name: str) -> tuple[PartialDate | None, str | None]:
+        """A calendar date (YYYY[-MM[-DD]]), or any other date as written ("forthcoming", "c. 1920")."""
+        value = self.record.get(name)
+        if value is None or isinstance(value, dt.date | int) or re.fullmatch(r"[\d\s-]+", str(value).strip()):
+            return self.date(name), None
+        return None, self.text(name)
 
     def choice(
         self,
@@ -492,6 +458,7 @@ def _person(r: _Reader) -> PersonRec:
 
 
 def _source(r: _Reader, base_dir: Path | None) -> SourceRec:
+    issued, issued_literal = r.date_or_literal("issued")
     contributors = []
     for item in r.items("contributors"):
         c = _Reader(r.source_name, item, f"{r.what}, contributor", r.line)
@@ -518,7 +485,8 @@ def _source(r: _Reader, base_dir: Path | None) -> SourceRec:
         contributors=contributors,
         publisher=r.text("publisher"),
         place=r.text("place"),
-        issued=r.date("issued"),
+        issued=issued,
+        issued_literal=issued_literal,
         edition=r.text("edition"),
         volume=r.text("volume"),
         issue=r.text("issue"),
@@ -787,7 +755,7 @@ def to_plain(dataset: Dataset) -> dict[str, Any]:
                 ("contributors", [_clean([("person", c.person), ("role", c.role)]) for c in s.contributors]),
                 ("publisher", s.publisher),
                 ("place", s.place),
-                ("issued", _date_text(s.issued)),
+                ("issued", _date_text(s.issued) or s.issued_literal),
                 ("edition", s.edition),
                 ("volume", s.volume),
                 ("issue", s.issue),

@@ -8,41 +8,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from refdb.models.base import Base
 from refdb.models.sources import Source
 
-CLAIM_KINDS = ("thesis", "factor", "factual", "myth", "interpretation", "counter")
-STANCES = ("asserts", "supports", "reports", "rejects", "disputes")
-RELATIONS = ("supports", "refines", "contradicts")
-LOCATOR_LABELS = (
-    "page",
-    "paragraph",
-    "chapter",
-    "section",
-    "line",
-    "folio",
-    "column",
-    "figure",
-    "note",
-    "volume",
-    "part",
-    "book",
-    "verse",
-    "sub-verse",
-    "issue",
-    "opus",
-    "timestamp",
-    "number",
-    "act",
-    "appendix",
-    "canon",
-    "elocation",
-    "equation",
-    "rule",
-    "scene",
-    "table",
-    "title",
-    "supplement",
-    "algorithm",
-)
-
 
 class Tag(Base):
     __tablename__ = "tag"
@@ -102,8 +67,8 @@ class Citation(Base):
     source_id: Mapped[int] = mapped_column(ForeignKey("source.id", ondelete="RESTRICT"), index=True)
     position: Mapped[int] = mapped_column(Integer)
     stance: Mapped[str] = mapped_column(String(20))
-    locator: Mapped[str | None] = mapped_column(String(100))
-    label: Mapped[str | None] = mapped_column(String(30))
+    locator: Mapped[str | None] = mapped_column(Text)
+    label: Mapped[str | None] = mapped_column(Text)
     # W3C TextQuoteSelector into the source's text, and where it was found (TextPositionSelector)
     anchor_exact: Mapped[str | None] = mapped_column(Text)
     anchor_prefix: Mapped[str | None] = mapped_column(Text)

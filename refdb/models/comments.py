@@ -7,8 +7,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from refdb.models.base import Base
 
-COMMENT_STANCES = ("disputes", "rejects", "supports", "qualifies")
-
 
 class Comment(Base):
     __tablename__ = "comment"

@@ -8,7 +8,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from refdb.models.base import Base
 
 # kinds of name a person has; ``display`` and ``native`` rows mirror the person's own columns
-NAME_KINDS = ("display", "native", "romanized", "transliteration", "misspelling", "pseudonym", "variant")
 # rows refdb derives from the person's own columns (not written by dump): the display name, the
 # native-script name, and its automatic ALA-LC and common-English romanizations
 DERIVED_NAME_KINDS = ("display", "native", "romanized")
@@ -22,7 +21,7 @@ class Person(Base):
     display_name: Mapped[str] = mapped_column(Text)
     family: Mapped[str | None] = mapped_column(Text)
     given: Mapped[str | None] = mapped_column(Text)
-    particle: Mapped[str | None] = mapped_column(String(50))
+    particle: Mapped[str | None] = mapped_column(Text)
     native_name: Mapped[str | None] = mapped_column(Text)
     note: Mapped[str | None] = mapped_column(Text)
 
@@ -47,7 +46,7 @@ class PersonName(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(Text)
     kind: Mapped[str] = mapped_column(String(30))
-    scheme: Mapped[str | None] = mapped_column(String(60))  # e.g. "ALA-LC", "common English", "Cyrillic"
+    scheme: Mapped[str | None] = mapped_column(Text)  # e.g. "ALA-LC", "common English", "Cyrillic"
     note: Mapped[str | None] = mapped_column(Text)
     norm: Mapped[str] = mapped_column(Text)
 

@@ -12,8 +12,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from refdb.models.base import Base
 
-RECORD_KINDS = ("person", "source", "claim", "quote", "comment")
-
 
 class Curation(Base):
     __tablename__ = "curation"

@@ -19,18 +19,18 @@ class Quote(Base):
     origin_source_id: Mapped[int | None] = mapped_column(
         ForeignKey("source.id", ondelete="RESTRICT"), index=True
     )
-    origin_locator: Mapped[str | None] = mapped_column(String(100))
-    origin_label: Mapped[str | None] = mapped_column(String(30))
+    origin_locator: Mapped[str | None] = mapped_column(Text)
+    origin_label: Mapped[str | None] = mapped_column(Text)
     # ... and the work they were found in (the essay), anchored into its text
     found_source_id: Mapped[int | None] = mapped_column(
         ForeignKey("source.id", ondelete="RESTRICT"), index=True
     )
-    found_locator: Mapped[str | None] = mapped_column(String(100))
-    found_label: Mapped[str | None] = mapped_column(String(30))
+    found_locator: Mapped[str | None] = mapped_column(Text)
+    found_label: Mapped[str | None] = mapped_column(Text)
     anchor_prefix: Mapped[str | None] = mapped_column(Text)
     anchor_suffix: Mapped[str | None] = mapped_column(Text)
     anchor_start: Mapped[int | None] = mapped_column(Integer)
-    language: Mapped[str | None] = mapped_column(String(20))
+    language: Mapped[str | None] = mapped_column(Text)
     note: Mapped[str | None] = mapped_column(Text)
 
 

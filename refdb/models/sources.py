@@ -8,71 +8,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from refdb.models.base import Base
 from refdb.models.people import Person
 
-CSL_TYPES = (
-    "article",
-    "article-journal",
-    "article-magazine",
-    "article-newspaper",
-    "bill",
-    "book",
-    "broadcast",
-    "chapter",
-    "classic",
-    "collection",
-    "dataset",
-    "document",
-    "entry",
-    "entry-dictionary",
-    "entry-encyclopedia",
-    "event",
-    "figure",
-    "graphic",
-    "hearing",
-    "interview",
-    "legal_case",
-    "legislation",
-    "manuscript",
-    "map",
-    "motion_picture",
-    "musical_score",
-    "pamphlet",
-    "paper-conference",
-    "patent",
-    "performance",
-    "periodical",
-    "personal_communication",
-    "post",
-    "post-weblog",
-    "regulation",
-    "report",
-    "review",
-    "review-book",
-    "software",
-    "song",
-    "speech",
-    "standard",
-    "thesis",
-    "treaty",
-    "webpage",
-)
-SOURCE_CLASSES = ("primary", "secondary", "tertiary")
-GENRES = {
-    "memoir": "primary",
-    "document": "primary",
-    "testimony": "primary",
-    "letter": "primary",
-    "diary": "primary",
-    "speech": "primary",
-    "scholarship": "secondary",
-    "biography": "secondary",
-    "essay": "tertiary",
-    "blog": "tertiary",
-    "comment": "tertiary",
-    "encyclopedia": "tertiary",
-    "textbook": "tertiary",
-}
-CONTRIBUTOR_ROLES = ("author", "editor", "translator", "container-author", "collection-editor")
-
 
 class Source(Base):
     __tablename__ = "source"
@@ -81,7 +16,7 @@ class Source(Base):
     key: Mapped[str] = mapped_column(String(200), unique=True)
     csl_type: Mapped[str] = mapped_column(String(40))
     source_class: Mapped[str | None] = mapped_column(String(20))
-    genre: Mapped[str | None] = mapped_column(String(40))
+    genre: Mapped[str | None] = mapped_column(Text)
     title: Mapped[str | None] = mapped_column(Text)  # untitled works exist (a DOI-only RIS record)
     short_title: Mapped[str | None] = mapped_column(Text)
     container_title: Mapped[str | None] = mapped_column(Text)
@@ -91,14 +26,16 @@ class Source(Base):
     issued_year: Mapped[int | None] = mapped_column(Integer)
     issued_month: Mapped[int | None] = mapped_column(Integer)
     issued_day: Mapped[int | None] = mapped_column(Integer)
-    edition: Mapped[str | None] = mapped_column(String(60))
-    volume: Mapped[str | None] = mapped_column(String(60))
-    issue: Mapped[str | None] = mapped_column(String(60))
-    pages: Mapped[str | None] = mapped_column(String(60))
+    # a date that is not a calendar date ("forthcoming", "n.d.", "c. 1920"), kept as written
+    issued_literal: Mapped[str | None] = mapped_column(Text)
+    edition: Mapped[str | None] = mapped_column(Text)
+    volume: Mapped[str | None] = mapped_column(Text)
+    issue: Mapped[str | None] = mapped_column(Text)
+    pages: Mapped[str | None] = mapped_column(Text)
     url: Mapped[str | None] = mapped_column(Text)
-    isbn: Mapped[str | None] = mapped_column(String(40), index=True)
-    doi: Mapped[str | None] = mapped_column(String(200), index=True)
-    language: Mapped[str | None] = mapped_column(String(20))
+    isbn: Mapped[str | None] = mapped_column(Text, index=True)
+    doi: Mapped[str | None] = mapped_column(Text, index=True)
+    language: Mapped[str | None] = mapped_column(Text)
     note: Mapped[str | None] = mapped_column(Text)
     # the full text where the database holds it (the essay): anchors are checked against it
     text: Mapped[str | None] = mapped_column(Text)

@@ -127,7 +127,7 @@ class Bulk:
                 "key": r.key, "csl_type": r.type, "source_class": r.source_class, "genre": r.genre,
                 "title": r.title, "short_title": r.short_title, "container_title": r.container_title,
                 "publisher": r.publisher, "place": r.place, "issued_year": year, "issued_month": month,
-                "issued_day": day, "edition": r.edition, "volume": r.volume, "issue": r.issue, "pages": r.pages,
+                "issued_day": day, "issued_literal": r.issued_literal, "edition": r.edition, "volume": r.volume, "issue": r.issue, "pages": r.pages,
                 "url": r.url, "isbn": r.isbn, "doi": r.doi, "language": r.language, "note": r.note, "text": r.text,
                 "title_norm": padded(" ".join(filter(None, [r.title, r.short_title]))),
             })  # fmt: skip

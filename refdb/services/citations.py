@@ -56,13 +56,15 @@ def _item(source: Any, names: dict[str, list[dict[str, str]]]) -> CslItem:
             if source.issued_day:
                 parts.append(source.issued_day)
         item["issued"] = {"date-parts": [parts]}
+    elif source.issued_literal:
+        item["issued"] = {"literal": source.issued_literal}
     return item
 
 
 _COLUMNS = (
     Source.id, Source.key, Source.csl_type, Source.title, Source.short_title, Source.container_title,
     Source.publisher, Source.place, Source.edition, Source.volume, Source.issue, Source.pages, Source.url,
-    Source.isbn, Source.doi, Source.language, Source.issued_year, Source.issued_month, Source.issued_day,
+    Source.isbn, Source.doi, Source.language, Source.issued_year, Source.issued_month, Source.issued_day, Source.issued_literal,
 )  # fmt: skip
 
 

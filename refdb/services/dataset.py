@@ -212,6 +212,7 @@ class _Loader:
                     "issued_year": year,
                     "issued_month": month,
                     "issued_day": day,
+                    "issued_literal": rec.issued_literal,
                     "edition": rec.edition,
                     "volume": rec.volume,
                     "issue": rec.issue,
@@ -300,7 +301,9 @@ class _Loader:
 
     def _related(self, rec: fmt.ClaimRec, rel: fmt.RelationRec) -> int:
         if rel.claim == rec.key:
-            raise InputError(f"claim {rec.key}: a claim cannot {rel.relation} itself", location=rel.loc)
+            raise InputError(
+                f"claim {rec.key}: a claim cannot be related to itself ({rel.relation})", location=rel.loc
+            )
         return self.claim(rel.claim, rel.loc).id
 
     def _sync_citations(self, claim: Claim, rec: fmt.ClaimRec) -> bool:
@@ -634,6 +637,7 @@ def export_dataset(session: Session, only: tuple[str, str] | None = None) -> fmt
             publisher=s.publisher,
             place=s.place,
             issued=(s.issued_year, s.issued_month, s.issued_day) if s.issued_year is not None else None,
+            issued_literal=s.issued_literal,
             edition=s.edition,
             volume=s.volume,
             issue=s.issue,

@@ -22,10 +22,10 @@ from sqlalchemy.orm import Session
 
 from refdb.errors import InputError
 from refdb.formats import ParsedItem
-from refdb.formats.dataset import CSL_TYPES
 from refdb.models import Contributor, Person, PersonName, Source
 from refdb.services.dataset import person_name_rows
 from refdb.textnorm import fold, padded, slugify
+from refdb.vocab import CSL_TYPES
 
 _ROLES = ("author", "editor", "translator", "container-author", "collection-editor")
 _KEY_OK = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
@@ -252,12 +252,21 @@ def _source_row(item: dict[str, Any], key: str, location: str) -> dict[str, Any]
     row: dict[str, Any] = {
         "key": key, "csl_type": ctype, "title": title, "source_class": None, "genre": None, "text": None,
         "issued_year": _int(parts[0]), "issued_month": _int(parts[1]), "issued_day": _int(parts[2]),
+        "issued_literal": _literal_date(item),
         "title_norm": padded(" ".join(filter(None, [title, item.get("title-short")]))),
     }  # fmt: skip
     for var, column in _SCALARS.items():
         value = item.get(var)
         row[column] = str(value).strip() if value not in (None, "") else None
     return row
+
+
+def _literal_date(item: dict[str, Any]) -> str | None:
+    issued = item.get("issued") or {}
+    if issued.get("date-parts"):
+        return None
+    literal = issued.get("literal") or issued.get("raw")
+    return str(literal).strip() or None if literal else None
 
 
 def _int(value: Any) -> int | None:
@@ -364,6 +373,9 @@ def _merge(session: Session, source_id: int, item: dict[str, Any], location: str
             _int(parts[1]),
             _int(parts[2]),
         )
+        filled.append("issued")
+    elif source.issued_year is None and source.issued_literal is None and _literal_date(item):
+        source.issued_literal = _literal_date(item)
         filled.append("issued")
     if filled:
         report.merged.append((location, source.key, filled))

@@ -415,6 +415,7 @@ def list_sources(session: Session, *, match: str | None = None) -> list[Record]:
         Source.issued_year,
         Source.issued_month,
         Source.issued_day,
+        Source.issued_literal,
     )
     if match is not None:
         query = query.where(Source.id.in_(lookup.source_ids(match)))
@@ -439,7 +440,7 @@ def list_sources(session: Session, *, match: str | None = None) -> list[Record]:
             "contributors": people.get(r.id, []),
             "publisher": r.publisher,
             "place": r.place,
-            "issued": _date_text(r.issued_year, r.issued_month, r.issued_day),
+            "issued": _date_text(r.issued_year, r.issued_month, r.issued_day) or r.issued_literal,
         }
         for r in rows
     ]
