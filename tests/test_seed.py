@@ -95,3 +95,17 @@ def test_seed_data_validates_against_the_published_schema() -> None:
     schema = json.loads((ROOT / "docs" / "dataset.schema.json").read_text(encoding="utf-8"))
     data = yaml.safe_load(seed_dataset().read_text(encoding="utf-8"))
     jsonschema.validate(data, schema)
+
+
+def test_the_seed_script_runs_from_a_checkout(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    url = f"sqlite:///{tmp_path / 'checkout.sqlite'}"
+    proc = subprocess.run([sys.executable, str(ROOT / "seed" / "load_seed.py"), "--db", url], capture_output=True,
+                          text=True, timeout=120, check=False, cwd=tmp_path)  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert "added 60" in proc.stderr
+    assert json.loads(invoke(url, "claims", "--source", "glantz", "--format", "json").stdout)[0]["key"] == (
+        "factor-continuity"
+    )

@@ -70,7 +70,9 @@ def reindex(ctx: typer.Context) -> None:
 @db_app.command()
 def copy(
     ctx: typer.Context,
-    to: Annotated[str, typer.Option("--to", help="The target database URL or SQLite file (migrated on first use).")],
+    to: Annotated[
+        str, typer.Option("--to", help="The target database URL or SQLite file (migrated on first use).")
+    ],
 ) -> None:
     """Copy every record into another database (e.g. SQLite to PostgreSQL), in one transaction there."""
     from refdb.config import database_url, redact
