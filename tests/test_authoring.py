@@ -146,7 +146,7 @@ def test_rm_with_cascade_says_what_went(cli: Cli) -> None:
          "does not match the text of 'stalin-and-his-generals'"),
         (("link", "quote", "vasilevskii-attention", "factor-charm"),
          "quote 'vasilevskii-attention' already has claim 'factor-charm'"),
-        (("link", "relation", "factor-charm", "supports", "factor-charm"), "a claim cannot supports itself"),
+        (("link", "relation", "factor-charm", "supports", "factor-charm"), "a claim cannot be related to itself (supports)"),
         (("rm", "source", "roberts-stalins-wars"), "source 'roberts-stalins-wars' is referred to by citations by "
          "claims: 1 (stalin-always-listened); nothing was removed (pass --cascade to remove or unlink them too)"),
         (("rm", "person", "stalin"), "person 'stalin' is referred to by"),

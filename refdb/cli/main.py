@@ -57,6 +57,12 @@ class RefdbGroup(TyperGroup):
         except KeyboardInterrupt:  # before Typer turns it into a silent Exit(130)
             raise Interrupted() from None
 
+    def make_context(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().make_context(*args, **kwargs)
+        except KeyboardInterrupt:  # Ctrl-C while the options are parsed: likewise, not a silent 130
+            raise Interrupted() from None
+
     def list_commands(self, ctx: Any) -> list[str]:
         return sorted(COMMANDS)
 

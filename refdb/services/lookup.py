@@ -7,9 +7,10 @@ words, with LIKE wildcards in the user's text escaped.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any, TypeAlias
 
-from sqlalchemy import CompoundSelect, Select, and_, func, select
+from sqlalchemy import CompoundSelect, Select, and_, bindparam, func, select, union
 from sqlalchemy.orm import Session
 
 from refdb.errors import NotFoundError, UsageError
@@ -34,39 +35,71 @@ def _phrase(column: Any, folded: str) -> Any:
     return column.like(f"% {like_escape(folded)} %", escape="\\")
 
 
-def person_ids(query: str) -> IdQuery:
-    """Persons any of whose names contains the query as whole words, or whose key is the query."""
+# Core tables, not ORM attributes: the listing path then never configures the ORM mappers.
+_person, _person_name, _source, _contributor = (
+    Person.__table__, PersonName.__table__, Source.__table__, Contributor.__table__,
+)  # fmt: skip
+
+
+def person_params(query: str, prefix: str = "p") -> dict[str, str]:
     folded = _folded(query, "person")
-    return (
-        select(PersonName.person_id)
-        .where(_phrase(PersonName.norm, folded))
-        .union(select(Person.id).where(Person.key == query.strip().lower()))
+    return {f"{prefix}_phrase": f"% {like_escape(folded)} %", f"{prefix}_key": query.strip().lower()}
+
+
+@lru_cache(maxsize=8)
+def person_ids_template(prefix: str = "p") -> IdQuery:
+    """Persons any of whose names contains the query as whole words, or whose key is the query.
+
+    A statement with bound parameters (see person_params), built once per process.
+    """
+    return union(
+        select(_person_name.c.person_id).where(
+            _person_name.c.norm.like(bindparam(f"{prefix}_phrase"), escape="\\")
+        ),
+        select(_person.c.id).where(_person.c.key == bindparam(f"{prefix}_key")),
+    )
+
+
+def person_ids(query: str) -> IdQuery:
+    return person_ids_template().params(**person_params(query))
+
+
+def source_params(query: str, prefix: str = "s") -> tuple[tuple[int, bool], dict[str, str]]:
+    """The template's shape (number of title words, whether the query looks like a key) and its values."""
+    folded = _folded(query, "source")
+    exact = query.strip().lower()
+    words = folded.split()
+    params = {f"{prefix}_phrase": f"% {like_escape(folded)} %", f"{prefix}_key": exact}
+    params.update({f"{prefix}_w{i}": f"% {like_escape(word)} %" for i, word in enumerate(words)})
+    return (len(words), bool(_KEY_CHARS.match(exact))), params
+
+
+@lru_cache(maxsize=64)
+def source_ids_template(shape: tuple[int, bool], prefix: str = "s") -> IdQuery:
+    """Sources whose key is the query, one of whose contributors matches it, or whose title has its words."""
+    n_words, keyish = shape
+    by_title = and_(
+        *[_source.c.title_norm.like(bindparam(f"{prefix}_w{i}"), escape="\\") for i in range(n_words)]
+    )
+    fuzzy = union(
+        select(_source.c.id).where(by_title),
+        select(_contributor.c.source_id)
+        .join(_person_name, _person_name.c.person_id == _contributor.c.person_id)
+        .where(_person_name.c.norm.like(bindparam(f"{prefix}_phrase"), escape="\\")),
+    )
+    if not keyish:
+        return fuzzy
+    # a citation key names one source and nothing else: the key's source when there is one, else the fuzzy matches
+    key: Any = bindparam(f"{prefix}_key")
+    has_key = select(_source.c.id).where(_source.c.key == key).exists()
+    return union(
+        select(_source.c.id).where(_source.c.key == key), select(fuzzy.subquery().c[0]).where(~has_key)
     )
 
 
 def source_ids(query: str) -> IdQuery:
-    """Sources whose key is the query, one of whose contributors matches it, or whose title has its words."""
-    folded = _folded(query, "source")
-    exact = query.strip().lower()
-    if _KEY_CHARS.match(exact):  # a citation key names one source and nothing else
-        by_key = select(Source.id).where(Source.key == exact)
-    else:
-        by_key = None
-    by_title = and_(*[_phrase(Source.title_norm, word) for word in folded.split()])
-    fuzzy = (
-        select(Source.id)
-        .where(by_title)
-        .union(
-            select(Contributor.source_id)
-            .join(PersonName, PersonName.person_id == Contributor.person_id)
-            .where(_phrase(PersonName.norm, folded))
-        )
-    )
-    if by_key is None:
-        return fuzzy
-    # the key's source when there is one, else the fuzzy matches
-    has_key = select(Source.id).where(Source.key == exact).exists()
-    return by_key.union(select(fuzzy.subquery().c[0]).where(~has_key))
+    shape, params = source_params(query)
+    return source_ids_template(shape).params(**params)
 
 
 def require_any(session: Session, ids: IdQuery, what: str, query: str) -> list[int]:

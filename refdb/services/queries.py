@@ -7,9 +7,10 @@ one query for the rows, one per kind of related data, keyed by id.
 from __future__ import annotations
 
 from collections import defaultdict
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import String, and_, cast, func, select, union
+from sqlalchemy import String, and_, bindparam, cast, func, select, union
 from sqlalchemy.orm import Session, aliased
 
 from refdb.errors import NotFoundError
@@ -82,9 +83,54 @@ def list_claims(
     """Claims, with the citations that matched (all of a claim's citations when no source is given).
 
     One Core statement (plus one for --disputed): the claim rows joined to their citations, with
-    tags and subjects aggregated in correlated subqueries.  Every refdb command is a new process,
-    so each extra statement costs a compile, not just a round trip.
+    tags and subjects aggregated in correlated subqueries.  The statement is built once per shape
+    of question and cached with bound parameters: building a statement costs more than running it.
     """
+    params: dict[str, Any] = {}
+    source_shape = None
+    if source is not None:
+        source_shape, values = lookup.source_params(source)
+        params.update(values)
+    if person is not None:
+        params.update(lookup.person_params(person))
+    if tag is not None:
+        params["tag_id"] = lookup.get_tag(session, tag.strip().lower()).id
+    query = _claims_statement(source_shape, person is not None, tag is not None, disputed)
+    out: list[Record] = []
+    by_id: dict[int, Record] = {}
+    for row in session.connection().execute(query, params):
+        record = by_id.get(row.id)
+        if record is None:
+            subjects = sorted(
+                (part.split(":", 1) for part in (row.about or "").split(_SEP) if part),
+                key=lambda pair: int(pair[0]),
+            )
+            record = {
+                "key": row.key, "kind": row.kind, "text": row.text,
+                "tags": sorted(t for t in (row.tags or "").split(_SEP) if t),
+                "about": [name for _, name in subjects], "citations": [],
+            }  # fmt: skip
+            by_id[row.id] = record
+            out.append(record)
+        if row.source is not None:
+            record["citations"].append(
+                {
+                    "source": row.source,
+                    "title": row.title,
+                    "stance": row.stance,
+                    "locator": row.locator,
+                    "label": row.label,
+                }
+            )
+    if disputed:
+        disputes = _disputes_for(session, list(by_id))
+        for claim_id, record in by_id.items():
+            record["disputed_by"] = disputes.get(claim_id, [])
+    return out
+
+
+@lru_cache(maxsize=64)
+def _claims_statement(source_shape: tuple[int, bool] | None, person: bool, tag: bool, disputed: bool) -> Any:
     claim, citation, source_t = Claim.__table__, Citation.__table__, Source.__table__
     claim_tag, tag_t, subject, person_t = (
         ClaimTag.__table__,
@@ -94,20 +140,19 @@ def list_claims(
     )
     join_on = citation.c.claim_id == claim.c.id
     conditions = []
-    if source is not None:
-        matching = lookup.source_ids(source).subquery()
+    if source_shape is not None:
+        matching = lookup.source_ids_template(source_shape).subquery()
         in_sources = citation.c.source_id.in_(select(matching.c[0]))
         join_on = and_(join_on, in_sources)
         conditions.append(claim.c.id.in_(select(citation.c.claim_id).where(in_sources)))
-    if person is not None:
-        people = lookup.person_ids(person).subquery()
+    if person:
+        people = lookup.person_ids_template().subquery()
         conditions.append(
             claim.c.id.in_(select(subject.c.claim_id).where(subject.c.person_id.in_(select(people.c[0]))))
         )
-    if tag is not None:
-        tag_obj = lookup.get_tag(session, tag.strip().lower())
+    if tag:
         conditions.append(
-            claim.c.id.in_(select(claim_tag.c.claim_id).where(claim_tag.c.tag_id == tag_obj.id))
+            claim.c.id.in_(select(claim_tag.c.claim_id).where(claim_tag.c.tag_id == bindparam("tag_id")))
         )
     if disputed:
         conditions.append(
@@ -131,7 +176,7 @@ def list_claims(
         .where(subject.c.claim_id == claim.c.id)
         .scalar_subquery()
     )
-    query = (
+    return (
         select(
             claim.c.id, claim.c.key, claim.c.kind, claim.c.text, tags.label("tags"), about.label("about"),
             source_t.c.key.label("source"), source_t.c.title, citation.c.stance, citation.c.locator,
@@ -141,35 +186,6 @@ def list_claims(
         .where(*conditions)
         .order_by(claim.c.key, citation.c.position)
     )  # fmt: skip
-    out: list[Record] = []
-    by_id: dict[int, Record] = {}
-    for row in session.connection().execute(query):
-        record = by_id.get(row.id)
-        if record is None:
-            subjects = sorted((part.split(":", 1) for part in (row.about or "").split(_SEP) if part),
-                              key=lambda pair: int(pair[0]))  # fmt: skip
-            record = {
-                "key": row.key, "kind": row.kind, "text": row.text,
-                "tags": sorted(t for t in (row.tags or "").split(_SEP) if t),
-                "about": [name for _, name in subjects], "citations": [],
-            }  # fmt: skip
-            by_id[row.id] = record
-            out.append(record)
-        if row.source is not None:
-            record["citations"].append(
-                {
-                    "source": row.source,
-                    "title": row.title,
-                    "stance": row.stance,
-                    "locator": row.locator,
-                    "label": row.label,
-                }
-            )
-    if disputed:
-        disputes = _disputes_for(session, list(by_id))
-        for claim_id, record in by_id.items():
-            record["disputed_by"] = disputes.get(claim_id, [])
-    return out
 
 
 def _citations_for(
