@@ -182,6 +182,29 @@ def trigger_names(dialect: str) -> list[str]:
     return [f"search_fts_{t}_sync" for t, _, _ in _DOCS.values()]
 
 
+def index_since_sql(dialect: str, kind: str) -> str:
+    """Index the rows of one kind whose id is above ``:since`` (after a bulk insert with triggers off)."""
+    table, title, body = _DOCS[kind]
+    t, b = title.format(r=table), body.format(r=table)
+    select = f"SELECT id * 4 + {KINDS[kind]}, '{kind}', key, {t}, {b}"
+    if dialect == "sqlite":
+        return (
+            f"INSERT INTO search_fts(rowid, kind, key, title, body) {select} FROM {table} WHERE id > :since"
+        )
+    return (
+        f"INSERT INTO search_fts(rowid, kind, key, title, body, tsv) {select}, "
+        f"to_tsvector('simple', refdb_unaccent(COALESCE({t}, '') || ' ' || COALESCE({b}, ''))) "
+        f"FROM {table} WHERE id > :since"
+    )
+
+
+def resume_triggers_statements(dialect: str) -> list[str]:
+    """Restore the sync triggers without refilling the index."""
+    if dialect == "sqlite":
+        return _sqlite_triggers()
+    return [f"ALTER TABLE {table} ENABLE TRIGGER search_fts_{table}_sync" for table, _, _ in _DOCS.values()]
+
+
 def suspend_statements(dialect: str) -> list[str]:
     """Statements that stop the sync triggers for a bulk load (in the load's own transaction)."""
     if dialect == "sqlite":

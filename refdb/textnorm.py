@@ -14,11 +14,19 @@ _NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
 _EXTRA = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ß": "ss", "æ": "ae", "œ": "oe", "ı": "i", "’": "'"})
 
 
+# combining marks of the Latin, Greek, Cyrillic, Hebrew and Arabic scripts (what NFKD splits off accents)
+_COMBINING = re.compile(
+    "[\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0670"
+    "\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]"
+)
+
+
 def fold(text: str) -> str:
     """Lower-case, strip diacritics and punctuation, collapse spaces."""
+    if text.isascii():  # the common case, without Unicode decomposition
+        return " ".join(_NON_WORD.sub(" ", text.lower()).split())
     decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_EXTRA))
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(_NON_WORD.sub(" ", stripped).split())
+    return " ".join(_NON_WORD.sub(" ", _COMBINING.sub("", decomposed)).split())
 
 
 def padded(text: str) -> str:

@@ -225,3 +225,18 @@ def test_export_selection_filters(cli: Cli) -> None:
     assert keys == ["comment-charmer", "stalin-and-his-generals"]
     csv_text = _out(cli, "export", "--format", "csv", "--source", "roberts")
     assert csv_text.splitlines()[1].startswith("roberts-stalins-wars,book,")
+
+
+def test_a_large_import_indexes_every_new_source_once(cli: Cli, tmp_path: Path) -> None:
+    """Over 1,000 entries the search triggers are suspended and the new sources indexed at the end."""
+    path = tmp_path / "many.json"
+    items = [{"id": f"many-{i}", "type": "book", "title": f"Volume {i} of the zeppelinology series",
+              "issued": {"date-parts": [[1900 + i % 100]]}} for i in range(1200)]  # fmt: skip
+    path.write_text(json.dumps(items), encoding="utf-8")
+    assert "added 1200" in cli("import", str(path)).stderr
+    found = json.loads(_out(cli, "search", "zeppelinology", "--kind", "source", "--limit", "5000", "--format", "json"))
+    assert len(found) == 1200
+    checks = json.loads(cli("check", "--format", "json").stdout)
+    assert not [p for p in checks if p["check"] == "search index"]
+    cli("add", "source", "After the bulk import: zeppelinology", "--key", "after")  # the triggers are back
+    assert len(json.loads(_out(cli, "search", "zeppelinology", "--limit", "5000", "--format", "json"))) == 1201

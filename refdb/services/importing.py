@@ -222,11 +222,11 @@ class _People:
     def flush(self) -> None:
         if not self.pending:
             return
-        rows = self.session.execute(
-            insert(Person).returning(Person.id, Person.key, sort_by_parameter_order=True), self.pending
-        ).all()
+        from refdb.services.bulk import insert_rows
+
+        ids = insert_rows(self.session, Person, self.pending)
         names = []
-        for (pid, _), row in zip(rows, self.pending, strict=True):
+        for pid, row in zip(ids, self.pending, strict=True):
             row["id"] = pid
             person = Person(display_name=row["display_name"], native_name=None)
             for name, kind, scheme, note in person_name_rows(person, []):
@@ -284,7 +284,12 @@ def import_items(
     progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
     """Add new sources, merge duplicates; the caller's transaction makes it all-or-nothing."""
+    from refdb.services import bulk
+
+    parsed = list(parsed)
     report = ImportReport()
+    # a large import suspends the search triggers and indexes its new sources once at the end
+    suspended = bulk.suspend_for(session, "source") if len(parsed) >= bulk.BULK_THRESHOLD else None
     index = _Index(session)
     people = _People(session)
     batch: list[tuple[dict[str, Any], dict[str, list[tuple[str, str]]]]] = []
@@ -302,6 +307,8 @@ def import_items(
         if progress is not None:
             progress(n)
     _write(session, batch, people)
+    if suspended is not None:
+        bulk.resume_for(session, "source", suspended)
     return report
 
 
@@ -389,13 +396,9 @@ def _write(session: Session, batch: list[tuple[dict[str, Any], dict[str, list[tu
         return
     people.flush()
     session.flush()
-    ids = (
-        session.execute(
-            insert(Source).returning(Source.id, sort_by_parameter_order=True), [row for row, _ in batch]
-        )
-        .scalars()
-        .all()
-    )
+    from refdb.services.bulk import insert_rows
+
+    ids = insert_rows(session, Source, [row for row, _ in batch])
     contributors = []
     for source_id, (_, names) in zip(ids, batch, strict=True):
         for role, handles in names.items():
