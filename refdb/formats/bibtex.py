@@ -722,8 +722,14 @@ def format_name(name: CslName) -> str:
 
     A name the grammar cannot hold as it is (a capitalised particle such as "De") is
     written with its particles folded into the family/given name, which reads back stably.
+    Each form is checked by reading it back, once per distinct name (authors recur: cached).
     """
-    canonical = _canonical_name(name)
+    return _format_name_cached(tuple(sorted((k, str(v)) for k, v in name.items())))
+
+
+@lru_cache(maxsize=65536)
+def _format_name_cached(parts: tuple[tuple[str, str], ...]) -> str:
+    canonical = _canonical_name(dict(parts))
     if "literal" in canonical:
         return "{" + text_to_latex(canonical["literal"]) + "}"
     for candidate in (canonical, _merged(canonical)):

@@ -351,15 +351,15 @@ def _check_date_parts(parts: Any, fail: Any) -> list[list[Any]]:
 
 
 def dumps(items: Iterable[CslItem]) -> Iterator[str]:
-    """A JSON array, one item per chunk; keys in a stable order (id, type, then alphabetical)."""
+    """A JSON array, one item per line and chunk; keys in a stable order (id, type, then alphabetical)."""
     empty = True
     for index, item in enumerate(items, start=1):
         try:
             checked = _check_item({k: v for k, v in item.items() if v is not None}, f"item {index}")
         except InputError as err:
             raise ValueError(f"cannot export invalid CSL-JSON: {err}") from None
-        text = json.dumps(_canonical(checked), ensure_ascii=False, indent=2)
-        yield ("[\n" if empty else ",\n") + "\n".join("  " + line for line in text.split("\n"))
+        # one item per line: diffs cleanly, and the C encoder (used only without indent) is ~5x faster
+        yield ("[\n" if empty else ",\n") + json.dumps(_canonical(checked), ensure_ascii=False)
         empty = False
     yield "[]\n" if empty else "\n]\n"
 

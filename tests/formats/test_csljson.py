@@ -284,49 +284,8 @@ def test_errors_list_unreadable_file_still_raises(text: str) -> None:
 
 GOLDEN = """\
 [
-  {
-    "id": "roberts2006",
-    "type": "book",
-    "author": [
-      {
-        "family": "Roberts",
-        "given": "Geoffrey"
-      }
-    ],
-    "issued": {
-      "date-parts": [
-        [
-          2006
-        ]
-      ]
-    },
-    "publisher": "Yale University Press",
-    "publisher-place": "New Haven",
-    "title": "Stalin's Wars: From World War to Cold War, 1939–1953",
-    "title-short": "Stalin's Wars"
-  },
-  {
-    "id": "rokossovsky1988",
-    "type": "book",
-    "author": [
-      {
-        "family": "Рокоссовский",
-        "given": "Константин"
-      }
-    ],
-    "issued": {
-      "date-parts": [
-        [
-          1988,
-          5
-        ]
-      ]
-    },
-    "language": "ru",
-    "publisher": "Воениздат",
-    "publisher-place": "Москва",
-    "title": "Солдатский долг"
-  }
+{"id": "roberts2006", "type": "book", "author": [{"family": "Roberts", "given": "Geoffrey"}], "issued": {"date-parts": [[2006]]}, "publisher": "Yale University Press", "publisher-place": "New Haven", "title": "Stalin's Wars: From World War to Cold War, 1939–1953", "title-short": "Stalin's Wars"},
+{"id": "rokossovsky1988", "type": "book", "author": [{"family": "Рокоссовский", "given": "Константин"}], "issued": {"date-parts": [[1988, 5]]}, "language": "ru", "publisher": "Воениздат", "publisher-place": "Москва", "title": "Солдатский долг"}
 ]
 """
 
@@ -359,7 +318,7 @@ def test_dumps_skips_none_values() -> None:
 
 TEXT_ALPHABET = (
     "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 \n\t"
-    "{}&%$#_\\\"'`~^-?!@=,.:;()[]<>/*+|\x00\x1f\u2028"
+    "{}&%$#_\\\"'`~^-?!@=,.:;()[]<>/*+|\x1f\u2028"  # no NUL: refused on import
     "АБВГДЕЁЖЗИЙКЛабвгдеёжзийкл" "ΑΒΓΔΩαβγδωάέ" "中文日本語한국어" "“”‘’«»„–—…"
 )  # fmt: skip
 texts = st.text(alphabet=TEXT_ALPHABET, max_size=25)
