@@ -25,7 +25,18 @@ if TYPE_CHECKING:
 
 # The newest migration.  tests/test_migrations.py checks it equals Alembic's head.
 HEAD_REVISION = "0002"
-BUSY_TIMEOUT_S = 60.0
+BUSY_TIMEOUT_S = 60.0  # how long a writer waits for another's lock; REFDB_BUSY_TIMEOUT overrides
+
+
+def busy_timeout_s() -> float:
+    """Seconds a writer waits for another writer's lock before giving up (REFDB_BUSY_TIMEOUT)."""
+    import os
+
+    try:
+        value = float(os.environ.get("REFDB_BUSY_TIMEOUT", BUSY_TIMEOUT_S))
+    except ValueError:
+        return BUSY_TIMEOUT_S
+    return value if value > 0 else BUSY_TIMEOUT_S
 
 _engines: dict[str, Engine] = {}
 
@@ -58,10 +69,12 @@ def get_engine(url: str) -> Engine:
                 if path.is_dir():
                     raise DatabaseError(f"{path} is a directory, not a database file")
                 path.parent.mkdir(parents=True, exist_ok=True)
-            engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_S})
+            engine = create_engine(url, connect_args={"timeout": busy_timeout_s()})
             _configure_sqlite(engine, event)
         else:
-            engine = create_engine(url, pool_pre_ping=False)
+            # a writer blocked by another's lock gives up after the busy timeout, as on SQLite
+            lock_ms = int(busy_timeout_s() * 1000)
+            engine = create_engine(url, connect_args={"options": f"-c lock_timeout={lock_ms}"})
     except (ArgumentError, NoSuchModuleError, ValueError) as exc:
         raise DatabaseError(f"cannot use database URL '{redact(url)}': {exc}") from None
     except ImportError as exc:
@@ -76,7 +89,7 @@ def _configure_sqlite(engine: Engine, event: Any) -> None:
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None  # refdb emits BEGIN itself (see below)
         cursor = dbapi_connection.cursor()
-        cursor.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+        cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_s() * 1000)}")
         cursor.execute("PRAGMA foreign_keys = ON")
         # WAL: readers never block the writer and a crash mid-write leaves the last commit intact
         cursor.execute("PRAGMA journal_mode = WAL")
@@ -141,10 +154,11 @@ def _is_conflict(exc: Any) -> bool:
 
 def translate_operational_error(exc: Any, url: str) -> DatabaseError | ConflictError:
     message = _first_line(exc)
-    if "locked" in message or "busy" in message:
+    sqlstate = getattr(getattr(exc, "orig", None), "sqlstate", None)
+    if "locked" in message or "busy" in message or sqlstate == "55P03":
         return ConflictError(
             f"the database is busy: another refdb process held the write lock for more than "
-            f"{BUSY_TIMEOUT_S:.0f} s; nothing was changed, run the command again"
+            f"{busy_timeout_s():g} s; nothing was changed, run the command again"
         )
     if "not a database" in message or "malformed" in message:
         return DatabaseError(f"{redact(url)} is not a refdb database (or it is damaged): {message}")
