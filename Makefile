@@ -31,6 +31,9 @@ test-postgresql: setup
 
 test: lint test-sqlite test-postgresql
 
+# `make bench`: the quick 10k run (about a minute, to run often; prints, writes .bench/quick.md).
+# `make bench BENCH_ARGS='--size 10k'` or `--size 1m`: every figure, for the record in BENCHMARKS.md.
+BENCH_ARGS ?= --size 10k --quick --out .bench/quick.md
 bench: setup
 	$(PY) scripts/bench.py $(BENCH_ARGS)
 

@@ -141,7 +141,7 @@ def _claims_statement(source_shape: tuple[int, bool] | None, person: bool, tag: 
     join_on = citation.c.claim_id == claim.c.id
     conditions = []
     if source_shape is not None:
-        matching = lookup.source_ids_template(source_shape).subquery()
+        matching = lookup.source_ids_template(source_shape).cte("matching")  # scanned once, used twice
         in_sources = citation.c.source_id.in_(select(matching.c[0]))
         join_on = and_(join_on, in_sources)
         conditions.append(claim.c.id.in_(select(citation.c.claim_id).where(in_sources)))

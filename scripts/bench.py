@@ -1,0 +1,885 @@
+#!/usr/bin/env python3
+"""refdb's benchmark: every figure of the "Fast at every scale" issue, measured in one run, each beside
+its baseline, and written to BENCHMARKS.md.
+
+    python scripts/bench.py --size 10k            # or: make bench BENCH_ARGS="--size 100k"
+    python scripts/bench.py --size 100k --only cold,inprocess,search
+
+Whole processes are timed with time.perf_counter around the child (spawn to exit); peak memory is
+the child's own "Maximum resident set size" from wait4(), the number /usr/bin/time -v prints (its
+children included, so pandoc counts for `refdb bibliography`).  Commands of a figure run
+interleaved (refdb, baseline, refdb, ...), after one untimed warm-up each, and the median is
+reported; cold commands run --runs times (15), slow ones as often as --budget seconds allow (at
+least once).  The machine is shared, so CPU time (user + sys) is recorded beside the wall time.
+
+Everything expensive is cached in .bench/, keyed by size: the generated databases and BibTeX files
+(rebuilt when scripts/generate.py or the schema revision changes), an empty migrated database for
+the import, the peers' virtualenv (.bench/venv: papis and sqlite-utils, from PyPI) and the papis
+library.  Results of each size are kept in .bench/results-SIZE.json, and BENCHMARKS.md shows the
+latest run of every size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import platform
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+SCRIPTS = ROOT / "scripts"
+BASELINES = SCRIPTS / "bench_baselines"
+BENCH = ROOT / ".bench"
+PY = sys.executable
+REFDB = str(Path(PY).with_name("refdb"))
+PEER_VENV = BENCH / "venv"
+PEER_PACKAGES = ("papis", "sqlite-utils")
+PAPIS_MAX_DOCS = 10_000
+PAPIS_IMPORT_ENTRIES = 200  # papis adds ~5 documents a second, one at a time
+FIGURES = ("cold", "inprocess", "import", "export", "bibliography", "search", "peers")
+GROUPS = ("cold query", "in-process", "import", "export", "bibliography", "search", "peers")  # the table's numbers
+SEED_AUTHOR = "Glantz"  # the seed's author of a source claims are cited to (README: refdb claims --source glantz)
+MEMORY_LIMIT_MB = 150.0
+MEMORY_GROWTH_MB = 15.0  # "independent of size": the large database's peak within this of the seed's
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+# ------------------------------------------------------------------------------ running processes
+
+
+@dataclass
+class Run:
+    wall: float
+    cpu: float
+    rss_mb: float
+
+
+@dataclass
+class Command:
+    name: str
+    argv: list[str]
+    stdout: Path | None = None  # None: /dev/null
+    env: dict[str, str] | None = None
+    setup: Callable[[], None] | None = None  # untimed, before every run
+    check: Callable[[Path | None], None] | None = None  # on the warm-up's output
+    runs: list[Run] = field(default_factory=list)
+
+    def median(self, attr: str = "wall") -> float:
+        return statistics.median(getattr(r, attr) for r in self.runs)
+
+    def peak(self) -> float:
+        return max(r.rss_mb for r in self.runs)
+
+
+TIME = "/usr/bin/time" if Path("/usr/bin/time").exists() else None
+
+
+def run_once(cmd: Command) -> Run:
+    """One run: wall time around the child, its CPU time and peak memory.
+
+    Peak memory comes from /usr/bin/time (its "Maximum resident set size", -f %M): a child forked
+    from this process itself would report at least this process's own size, as Linux counts the
+    pages a fork shares with its parent.  Without /usr/bin/time, wait4()'s figure is used instead.
+    """
+    if cmd.setup is not None:
+        cmd.setup()
+    tmp = BENCH / "tmp"
+    tmp.mkdir(parents=True, exist_ok=True)
+    err_path, rss_path = tmp / "stderr.txt", tmp / "maxrss.txt"
+    argv = [TIME, "-f", "%M", "-o", str(rss_path), *cmd.argv] if TIME else cmd.argv
+    env = {**os.environ, **(cmd.env or {})}
+    with open(cmd.stdout or os.devnull, "wb") as out, open(err_path, "wb") as err:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out, stderr=err, env=env)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - t0
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise SystemExit(
+            f"bench: '{' '.join(cmd.argv)}' exited {proc.returncode}:\n{err_path.read_text(errors='replace')[-2000:]}"
+        )
+    rss_kb = float(rss_path.read_text().split()[-1]) if TIME else usage.ru_maxrss
+    return Run(wall, usage.ru_utime + usage.ru_stime, rss_kb / 1024)
+
+
+def measure(commands: list[Command], runs: int, budget: float | None = None) -> None:
+    """Warm up each command once (checking its output), then run them interleaved.
+
+    Cold commands (``budget`` None) run ``runs`` times each.  Slow ones run as often as ``budget``
+    seconds per command allow (at most ``runs``, at least once); one whose warm-up took longer than
+    the budget keeps that run as its only measurement rather than paying for it twice.
+    """
+    todo: dict[str, int] = {}
+    for cmd in commands:
+        warm = run_once(cmd)
+        if cmd.check is not None:
+            cmd.check(cmd.stdout)
+        if budget is None:
+            todo[cmd.name] = runs
+        elif warm.wall >= budget:
+            cmd.runs.append(warm)
+            todo[cmd.name] = 0
+        else:
+            todo[cmd.name] = min(runs, max(1, int(budget / max(warm.wall, 1e-3))))
+    for index in range(max(todo.values(), default=0)):
+        order = commands if index % 2 == 0 else list(reversed(commands))
+        for cmd in order:
+            if index < todo[cmd.name]:
+                cmd.runs.append(run_once(cmd))
+    for cmd in commands:
+        log(f"    {cmd.name:<44} {cmd.median():8.3f} s  (cpu {cmd.median('cpu'):.3f} s, "
+            f"{len(cmd.runs)} runs, peak {cmd.peak():.0f} MB)")  # fmt: skip
+
+
+# ------------------------------------------------------------------------------------- results
+
+
+@dataclass
+class Figure:
+    group: str
+    name: str
+    refdb: float
+    baseline: float | None
+    baseline_name: str
+    unit: str = "s"
+    target: float | None = None  # the ratio (or, for unit MB, the value) at or below which it is met
+    target_text: str = ""
+    cpu_ratio: float | None = None
+    runs: str = ""
+    note: str = ""
+    met_override: bool | None = None
+
+    @property
+    def ratio(self) -> float | None:
+        if self.baseline in (None, 0):
+            return None
+        return self.refdb / self.baseline  # type: ignore[operator]
+
+    @property
+    def met(self) -> bool | None:
+        if self.met_override is not None:
+            return self.met_override
+        if self.target is None:
+            return None
+        value = self.refdb if self.unit == "MB" and self.baseline is None else self.ratio
+        return value is not None and value <= self.target
+
+
+class Results:
+    def __init__(self) -> None:
+        self.figures: list[Figure] = []
+
+    def add(self, group: str, name: str, refdb: Command | float, baseline: Command | float | None,
+            baseline_name: str, *, target: float | None = None, target_text: str = "", unit: str = "s",
+            note: str = "", met: bool | None = None) -> Figure:  # fmt: skip
+        cpu_ratio = None
+        runs = ""
+        if isinstance(refdb, Command):
+            runs = str(len(refdb.runs))
+            if isinstance(baseline, Command):
+                runs += f"/{len(baseline.runs)}"
+                cpu_ratio = refdb.median("cpu") / baseline.median("cpu") if baseline.median("cpu") else None
+        value = refdb.median() if isinstance(refdb, Command) else refdb
+        base = baseline.median() if isinstance(baseline, Command) else baseline
+        fig = Figure(group, name, value, base, baseline_name, unit, target, target_text, cpu_ratio, runs, note, met)
+        self.figures.append(fig)
+        mark = {True: "met", False: "MISSED", None: ""}[fig.met]
+        ratio = f"{fig.ratio:.2f}x" if fig.ratio is not None else ""
+        log(f"  {name}: {value:.3f} {unit} vs {baseline_name} {'' if base is None else f'{base:.3f}'} {ratio} {mark}")
+        return fig
+
+
+# ---------------------------------------------------------------------------------------- caches
+
+
+def _digest(*paths: Path) -> str:
+    h = hashlib.sha1()
+    for path in paths:
+        h.update(path.read_bytes())
+    return h.hexdigest()[:12]
+
+
+def _head_revision() -> str:
+    from refdb.db import HEAD_REVISION
+
+    return HEAD_REVISION
+
+
+def _schema_digest() -> str:
+    """The schema as the migrations (and the search index's DDL) make it: a cached database older than it is stale."""
+    return _digest(*sorted((ROOT / "migrations" / "versions").glob("*.py")), ROOT / "refdb" / "fts.py")
+
+
+def _cache_key() -> str:
+    return f"{_digest(SCRIPTS / 'generate.py')}-{_head_revision()}-{_schema_digest()}"
+
+
+def data_size(size: str) -> str:
+    """1m is the same database as 100k (the issue's 1M-claim database): one file serves both."""
+    return "100k" if size == "1m" else size
+
+
+def ensure_db(size: str) -> tuple[Path, dict[str, Any]]:
+    size = data_size(size)
+    path = BENCH / f"{size}.sqlite"
+    meta_path = Path(f"{path}.meta.json")
+    key = _cache_key()
+    if path.exists() and meta_path.exists():
+        meta = json.loads(meta_path.read_text())
+        if meta.get("cache_key") == key:
+            return path, meta
+    log(f"generating the {size} database (cached in {path}) ...")
+    t = time.perf_counter()
+    subprocess.run([PY, str(SCRIPTS / "generate.py"), "--size", size, "--out", str(path)], check=True)
+    meta = json.loads(meta_path.read_text()) if meta_path.exists() else {"size": size}
+    meta["cache_key"] = key
+    meta["generated_in"] = time.perf_counter() - t
+    meta_path.write_text(json.dumps(meta, indent=2) + "\n")
+    return path, meta
+
+
+def ensure_bibtex(size: str, entries: int) -> Path:
+    size = data_size(size)
+    path = BENCH / f"{size}-{entries}.bib"
+    stamp = Path(f"{path}.key")
+    key = _cache_key()
+    if path.exists() and stamp.exists() and stamp.read_text() == key:
+        return path
+    log(f"writing {entries:,} BibTeX entries (cached in {path}) ...")
+    subprocess.run([PY, str(SCRIPTS / "generate.py"), "--size", size, "--bibtex", str(path), "--entries",
+                    str(entries)], check=True)  # fmt: skip
+    stamp.write_text(key)
+    return path
+
+
+def ensure_empty_db() -> Path:
+    path = BENCH / f"empty-{_head_revision()}-{_schema_digest()}.sqlite"
+    for stale in BENCH.glob("empty-*.sqlite"):
+        if stale != path:
+            stale.unlink()
+    if not path.exists():
+        partial = path.with_name(path.name + ".partial")
+        partial.unlink(missing_ok=True)
+        subprocess.run([REFDB, "--db", str(partial), "db", "upgrade"], check=True, capture_output=True)
+        os.replace(partial, path)
+    return path
+
+
+def ensure_peer_venv() -> Path:
+    bin_dir = PEER_VENV / "bin"
+    if all((bin_dir / exe).exists() for exe in ("papis", "sqlite-utils")):
+        return bin_dir
+    log(f"creating {PEER_VENV} with {', '.join(PEER_PACKAGES)} (once) ...")
+    subprocess.run([sys.executable, "-m", "venv", str(PEER_VENV)], check=True)
+    subprocess.run([str(bin_dir / "python"), "-m", "pip", "install", "--quiet", *PEER_PACKAGES], check=True)
+    return bin_dir
+
+
+def papis_env() -> dict[str, str]:
+    home = BENCH / "papis" / "home"
+    return {"HOME": str(home), "XDG_CONFIG_HOME": str(home / ".config"),
+            "XDG_CACHE_HOME": str(BENCH / "papis" / "cache"), "XDG_DATA_HOME": str(home / ".local" / "share")}  # fmt: skip
+
+
+def _papis_config(lib: Path) -> dict[str, str]:
+    env = papis_env()
+    config = Path(env["XDG_CONFIG_HOME"]) / "papis" / "config"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text(f"[settings]\ndefault-library = bench\n\n[bench]\ndir = {lib}\n")
+    return env
+
+
+def ensure_papis_library(bin_dir: Path, bib: Path) -> tuple[Path, int]:
+    """A papis library of the same BibTeX: papis' reader, papis' format, one folder per document."""
+    root = BENCH / "papis"
+    lib = root / f"lib-{bib.stem}"
+    stamp = root / f"lib-{bib.stem}.docs"
+    key = Path(f"{bib}.key").read_text()
+    if not (lib.exists() and stamp.exists() and stamp.read_text().split()[-1] == key):
+        shutil.rmtree(lib, ignore_errors=True)
+        shutil.rmtree(root / "cache", ignore_errors=True)
+        lib.mkdir(parents=True)
+        log(f"writing a papis library of {bib.name} at {lib} (once) ...")
+        subprocess.run([str(bin_dir / "python"), str(BASELINES / "papis_library.py"), str(bib), str(lib)],
+                       check=True, stderr=subprocess.DEVNULL)  # fmt: skip
+        stamp.write_text(f"{sum(1 for _ in lib.iterdir())} {key}")
+    _papis_config(lib)
+    return lib, int(stamp.read_text().split()[0])
+
+
+def papis_import_seconds(bin_dir: Path, bib: Path) -> float:
+    """`papis bibtex read FILE import --all` into an empty library: one run, cached (papis does not change)."""
+    cache = BENCH / "papis" / f"import-{bib.stem}.json"
+    if cache.exists():
+        return float(json.loads(cache.read_text())["seconds"])
+    lib = BENCH / "papis" / "import-lib"
+    shutil.rmtree(lib, ignore_errors=True)
+    lib.mkdir(parents=True)
+    env = _papis_config(lib)
+    log(f"timing papis' own import of {bib.name} (once) ...")
+    run = run_once(Command("papis import", [str(bin_dir / "papis"), "bibtex", "read", str(bib), "import", "--all"],
+                           env=env))  # fmt: skip
+    docs = sum(1 for _ in lib.iterdir())
+    shutil.rmtree(lib, ignore_errors=True)
+    shutil.rmtree(BENCH / "papis" / "cache", ignore_errors=True)
+    cache.write_text(json.dumps({"seconds": run.wall, "docs": docs}) + "\n")
+    return run.wall
+
+
+# ------------------------------------------------------------------------------------ checks
+
+
+def expect_json_records(count: int | None = None, at_least: int = 1) -> Callable[[Path | None], None]:
+    def check(path: Path | None) -> None:
+        assert path is not None
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if count is not None and len(data) != count:
+            raise SystemExit(f"bench: {path.name}: {len(data)} records, expected {count}")
+        if len(data) < at_least:
+            raise SystemExit(f"bench: {path.name}: {len(data)} records, expected at least {at_least}")
+
+    return check
+
+
+def expect_entries(count: int, marker: str) -> Callable[[Path | None], None]:
+    def check(path: Path | None) -> None:
+        assert path is not None
+        found = path.read_text(encoding="utf-8").count(marker)
+        if found < count:
+            raise SystemExit(f"bench: {path.name}: {found} entries, expected {count}")
+
+    return check
+
+
+# ------------------------------------------------------------------------------------ figures
+
+
+def out(name: str) -> Path:
+    path = BENCH / "tmp" / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def fig_cold(res: Results, seed_db: Path, db: Path, meta: dict[str, Any], runs: int) -> dict[str, Command]:
+    log("1. cold `refdb claims --source NAME --format json`")
+    author = meta["bench_author"]
+    cmds = []
+    for label, path, name, count in (("seed", seed_db, SEED_AUTHOR, None), (meta["size"], db, author, 20)):
+        check = expect_json_records(count)
+        cmds += [
+            Command(f"refdb claims ({label})", [REFDB, "--db", str(path), "claims", "--source", name, "--format",
+                                                "json"], out(f"claims-{label}.json"), check=check),
+            Command(f"typer+sqlalchemy floor ({label})", [PY, str(BASELINES / "claims_orm.py"), str(path), name],
+                    out(f"claims-orm-{label}.json"), check=check),
+            Command(f"bare sqlite3 floor ({label})", [PY, str(BASELINES / "claims_sqlite.py"), str(path), name],
+                    out(f"claims-sqlite-{label}.json"), check=check),
+        ]
+    measure(cmds, runs)
+    for i, label in ((0, "seed db"), (3, f"{meta['size']} db")):
+        refdb, orm, bare = cmds[i : i + 3]
+        res.add("cold query", f"`refdb claims --source` cold, {label}", refdb, orm, "Typer+SQLAlchemy ORM floor",
+                target=1.15, target_text="≤ 1.15x the stack's floor")  # fmt: skip
+        res.add("cold query", f"`refdb claims --source` cold, {label}", refdb, bare, "bare sqlite3 script",
+                target_text="(reported)")  # fmt: skip
+    return {"claims": cmds[3], "orm": cmds[4]}
+
+
+def _capture(url: str, call: Callable[[Any], Any]) -> list[tuple[str, Any]]:
+    """The SQL statements (and parameters) refdb emits for one call, from SQLAlchemy's cursor events."""
+    from sqlalchemy import event
+
+    from refdb.db import get_engine, session_scope
+
+    engine = get_engine(url)
+    captured: list[tuple[str, Any]] = []
+
+    def listener(_conn: Any, _cursor: Any, statement: str, parameters: Any, _ctx: Any, _many: bool) -> None:
+        if statement.strip().upper() not in ("BEGIN", "BEGIN IMMEDIATE", "COMMIT", "ROLLBACK"):
+            captured.append((statement, parameters))
+
+    with session_scope(url) as session:
+        call(session)  # the schema check and first-use caches happen outside the capture
+    # listen before the session's connection exists: a connection only fires the events its engine
+    # had when it was checked out
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        with session_scope(url) as session:
+            call(session)
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    return captured
+
+
+def _interleaved(refdb_call: Callable[[], Any], raw_call: Callable[[], Any], calls: int,
+                 cap: float) -> tuple[float, float, int]:  # fmt: skip
+    """Median seconds per call of each, in alternating blocks, ``calls`` each or until ``cap`` s each."""
+    a: list[float] = []
+    b: list[float] = []
+    spent_a = spent_b = 0.0
+    block = 25
+    while len(a) < calls and (max(spent_a, spent_b) < cap or len(a) < 25):
+        for fn, times in ((refdb_call, a), (raw_call, b)):
+            for _ in range(block):
+                t = time.perf_counter()
+                fn()
+                times.append(time.perf_counter() - t)
+        spent_a, spent_b = sum(a), sum(b)
+    return statistics.median(a), statistics.median(b), len(a)
+
+
+def _inprocess(url: str, path: Path, call: Callable[[Any], Any], calls: int, cap: float,
+               only_matching: str | None = None) -> tuple[float, float, int, int]:  # fmt: skip
+    from refdb.db import session_scope
+
+    statements = _capture(url, call)
+    if only_matching is not None:
+        statements = [s for s in statements if only_matching in s[0]]
+    conn = sqlite3.connect(path)
+
+    def raw() -> None:
+        for statement, parameters in statements:
+            conn.execute(statement, parameters).fetchall()
+
+    raw()
+    with session_scope(url) as session:
+        mine, theirs, n = _interleaved(lambda: call(session), raw, calls, cap)
+    conn.close()
+    return mine, theirs, n, len(statements)
+
+
+def fig_inprocess(res: Results, seed_db: Path, db: Path, meta: dict[str, Any], calls: int, cap: float) -> None:
+    log("2. in-process list_claims(session, source=...) vs raw sqlite3 on the same SQL")
+    from refdb.services.queries import list_claims
+
+    for label, path, name in (("seed db", seed_db, SEED_AUTHOR), (f"{meta['size']} db", db, meta["bench_author"])):
+        url = f"sqlite:///{path}"
+        mine, theirs, n, statements = _inprocess(url, path, lambda s, name=name: list_claims(s, source=name), calls, cap)
+        log(f"    {label}: refdb {mine * 1e3:.3f} ms, raw {theirs * 1e3:.3f} ms per call ({n} calls, {statements} statements)")
+        res.add("in-process", f"`list_claims(source=…)` in-process, {label}", mine * 1e3, theirs * 1e3,
+                f"raw sqlite3, the same {statements} statements", unit="ms", target=3.0,
+                target_text="≤ 3x raw sqlite3", note=f"median of {n} calls each")  # fmt: skip
+
+
+def fig_import(res: Results, size: str, bib: Path, entries: int, budget: float) -> None:
+    log(f"3. `refdb import` of {entries:,} BibTeX entries into an empty database")
+    empty = ensure_empty_db()
+    target_db = BENCH / "tmp" / "import.sqlite"
+
+    def fresh() -> None:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{target_db}{suffix}").unlink(missing_ok=True)
+        shutil.copyfile(empty, target_db)
+
+    cmds = [
+        Command("refdb import", [REFDB, "--db", str(target_db), "import", str(bib)], setup=fresh),
+        Command("bibtexparser.parse_string alone", [PY, str(BASELINES / "parse_bibtexparser.py"), str(bib)]),
+        Command("refdb.formats.bibtex.loads alone", [PY, str(BASELINES / "parse_refdb.py"), str(bib)]),
+    ]
+    measure(cmds, 15, budget)
+    added = sqlite3.connect(target_db).execute("SELECT count(*) FROM source").fetchone()[0]
+    if added != entries:
+        raise SystemExit(f"bench: the import added {added} sources, expected {entries}")
+    name = f"`refdb import` {entries:,} entries (cold)"
+    res.add("import", name, cmds[0], cmds[1], "bibtexparser.parse_string alone", target=1.5,
+            target_text="≤ 1.5x the parse alone")  # fmt: skip
+    res.add("import", name, cmds[0], cmds[2], "refdb.formats.bibtex.loads alone", target_text="(reported)")
+    res.add("import", "`refdb.formats.bibtex.loads` (cold)", cmds[2], cmds[1], "bibtexparser.parse_string alone",
+            target_text="(reported)")  # fmt: skip
+
+
+def fig_export(res: Results, seed_db: Path, db: Path, meta: dict[str, Any], budget: float) -> dict[str, Command]:
+    log(f"4. `refdb export` of all {meta['sources']:,} sources")
+    done: dict[str, Command] = {}
+    for fmt, marker in (("csljson", '"id"'), ("bibtex", "\n@")):
+        count = meta["sources"] - (1 if fmt == "bibtex" else 0)  # the first BibTeX entry has no newline before it
+        cmds = [
+            Command(f"refdb export {fmt}", [REFDB, "--db", str(db), "export", "--format", fmt],
+                    out(f"export.{fmt}"), check=expect_entries(count, marker)),
+            Command(f"bare loop {fmt}", [PY, str(BASELINES / "export_sqlite.py"), str(db), fmt],
+                    out(f"export-floor.{fmt}"), check=expect_entries(count, marker)),
+            Command(f"refdb export {fmt} (seed db)", [REFDB, "--db", str(seed_db), "export", "--format", fmt],
+                    out(f"export-seed.{fmt}")),
+            Command(f"bare loop {fmt} (seed db)", [PY, str(BASELINES / "export_sqlite.py"), str(seed_db), fmt],
+                    out(f"export-floor-seed.{fmt}")),
+        ]
+        measure(cmds, 15, budget)
+        refdb, floor, seed, floor_seed = cmds
+        done[fmt] = refdb
+        res.add("export", f"`refdb export --format {fmt}` (cold)", refdb, floor, "bare sqlite3 → serializer loop",
+                target=2.0, target_text="≤ 2x the bare loop")  # fmt: skip
+        res.add("export", f"`refdb export --format {fmt}`, the {meta['sources']:,} sources' share (db − seed db)",
+                refdb.median() - seed.median(), floor.median() - floor_seed.median(), "the bare loop's, likewise",
+                target_text="(reported: start-up taken out)")
+        res.add("export", f"`refdb export --format {fmt}` peak memory", refdb.peak(), None, "", unit="MB",
+                target=MEMORY_LIMIT_MB, target_text=f"≤ {MEMORY_LIMIT_MB:.0f} MB",
+                note=f"bare loop: {floor.peak():.0f} MB")  # fmt: skip
+        growth = refdb.peak() - seed.peak()
+        res.add("export", f"`refdb export --format {fmt}` peak memory, {meta['size']} db vs seed db", refdb.peak(),
+                seed.peak(), "the same command on the seed db (6 sources)", unit="MB", target=None,
+                target_text=f"independent of size: growth ≤ {MEMORY_GROWTH_MB:.0f} MB",
+                note=f"growth {growth:+.0f} MB", met=growth <= MEMORY_GROWTH_MB)  # fmt: skip
+    return done
+
+
+def fig_bibliography(res: Results, db10k: Path, budget: float) -> None:
+    log("5. `refdb bibliography` of 10,000 sources vs the citation engine alone")
+    from refdb.formats.citeproc import DEFAULT_STYLE, _pandoc, resolve_style
+
+    items = BENCH / "tmp" / "bibliography-items.json"
+    subprocess.run([REFDB, "--db", str(db10k), "export", "--format", "csljson", "--output", str(items), "--force"],
+                   check=True, capture_output=True)  # fmt: skip
+    doc = BENCH / "tmp" / "nocite.md"
+    doc.write_text("---\nnocite: |\n  @*\n---\n", encoding="utf-8")
+    style = resolve_style(DEFAULT_STYLE)
+    cmds = [
+        Command("refdb bibliography (10k sources)", [REFDB, "--db", str(db10k), "bibliography"],
+                out("bibliography.txt"), check=expect_lines(10_000)),
+        Command("pandoc --citeproc (same CSL-JSON)", [_pandoc(), str(doc), "--citeproc", "--csl", str(style),
+                "--bibliography", str(items), "-t", "plain", "--wrap=none"], out("bibliography-pandoc.txt")),
+    ]
+    measure(cmds, 15, budget)
+    res.add("bibliography", "`refdb bibliography` 10,000 sources (cold)", cmds[0], cmds[1],
+            "the pandoc binary alone, same items and style", target_text="(no target in the issue)")  # fmt: skip
+
+
+def expect_lines(count: int) -> Callable[[Path | None], None]:
+    def check(path: Path | None) -> None:
+        assert path is not None
+        lines = path.read_text(encoding="utf-8").count("\n")
+        if lines < count:
+            raise SystemExit(f"bench: {path.name}: {lines} lines, expected {count}")
+
+    return check
+
+
+def fig_search(res: Results, db: Path, meta: dict[str, Any], runs: int, calls: int, cap: float,
+               reuse: dict[str, Command]) -> None:  # fmt: skip
+    word = meta["search_word"]
+    log(f"6. `refdb search {word}` vs the raw FTS5 query")
+    cmds = [
+        Command(f"refdb search {word}", [REFDB, "--db", str(db), "search", word, "--format", "json"],
+                out("search.json"), check=expect_json_records(50)),
+        Command("raw FTS5 script", [PY, str(BASELINES / "search_sqlite.py"), str(db), word, "50"],
+                out("search-floor.json"), check=expect_json_records(50)),
+    ]
+    measure(cmds, runs)
+    cmds.append(reuse.get("orm") or Command("typer+sqlalchemy floor (claims)", [PY, str(BASELINES / "claims_orm.py"),
+                str(db), meta["bench_author"]], out("search-orm.json")))  # fmt: skip
+    if not cmds[-1].runs:
+        measure(cmds[-1:], runs)
+    res.add("search", f"`refdb search {word}` cold", cmds[0], cmds[1], "bare sqlite3 script, same MATCH and LIMIT",
+            target=2.0, target_text="≤ 2x raw FTS")  # fmt: skip
+    res.add("search", f"`refdb search {word}` cold", cmds[0], cmds[2], "Typer+SQLAlchemy ORM floor (claims)",
+            target_text="(reported)", note="the floor measured in figure 1")  # fmt: skip
+    from refdb.services.search import search
+
+    url = f"sqlite:///{db}"
+    mine, theirs, n, _ = _inprocess(url, db, lambda s: search(s, word, limit=50), calls, cap, only_matching="MATCH")
+    res.add("search", f"`search({word!r}, limit=50)` in-process", mine * 1e3, theirs * 1e3,
+            "the same FTS5 statement, raw sqlite3", unit="ms", target=2.0, target_text="≤ 2x raw FTS",
+            note=f"median of {n} calls each")  # fmt: skip
+
+
+def fig_peers(res: Results, size: str, db: Path, meta: dict[str, Any], runs: int, budget: float,
+              reuse: dict[str, Command]) -> None:  # fmt: skip
+    log("7. peers: sqlite-utils and papis")
+    bin_dir = ensure_peer_venv()
+    sys.path.insert(0, str(BASELINES))
+    from claims_sqlite import SQL, params  # type: ignore[import-not-found]
+
+    author = meta["bench_author"]
+    p = params(author)
+    cmds = [
+        reuse.get("claims") or Command(f"refdb claims ({meta['size']})", [REFDB, "--db", str(db), "claims", "--source",
+                author, "--format", "json"], out("peer-claims.json"), check=expect_json_records(20)),
+        Command("sqlite-utils query (same SQL)", [str(bin_dir / "sqlite-utils"), "query", str(db), SQL,
+                "-p", "key", p["key"], "-p", "like", p["like"]], out("peer-sqlite-utils.json"),
+                check=expect_json_records(20)),
+    ]
+    measure([c for c in cmds if not c.runs], runs)
+    res.add("peers", f"`refdb claims --source` cold, {meta['size']} db", cmds[0], cmds[1],
+            "`sqlite-utils query`, the floor's SQL", target_text="(reported)")  # fmt: skip
+
+    db10k, meta10k = ensure_db("10k") if data_size(size) != "10k" else (db, meta)
+    docs = min(PAPIS_MAX_DOCS, meta10k["sources"])
+    bib = ensure_bibtex("10k", docs)
+    lib, n = ensure_papis_library(bin_dir, bib)
+    env = papis_env()
+    papis = [str(bin_dir / "papis"), "-l", str(lib)]
+    subprocess.run([*papis, "list", "--all"], env={**os.environ, **env}, check=True, capture_output=True)  # cache
+    pairs = [
+        ("list every document",
+         Command("refdb sources --format json", [REFDB, "--db", str(db10k), "sources", "--format", "json"],
+                 out("peer-sources.json"), check=expect_json_records(n)),
+         Command("papis list --all --format …", [*papis, "list", "--all", "--format", "{doc[ref]}: {doc[title]}"],
+                 out("peer-papis-list.txt"), env=env, check=expect_lines(n))),
+        ("find an author's works",
+         Command(f"refdb sources {author}", [REFDB, "--db", str(db10k), "sources", author, "--format", "json"],
+                 out("peer-sources-author.json"), check=expect_json_records(1)),
+         Command(f"papis list --all author:{author}", [*papis, "list", "--all", f"author:{author}"],
+                 out("peer-papis-author.txt"), env=env, check=expect_lines(1))),
+        ("export every document as BibTeX",
+         reuse["bibtex"] if "bibtex" in reuse and data_size(size) == "10k" else  # measured in figure 4
+         Command("refdb export --format bibtex", [REFDB, "--db", str(db10k), "export", "--format", "bibtex"],
+                 out("peer-export.bib"), check=expect_entries(n - 1, "\n@")),
+         Command("papis export --all --format bibtex", [*papis, "export", "--all", "--format", "bibtex"],
+                 out("peer-papis-export.bib"), env=env, check=expect_entries(n - 1, "\n@"))),
+    ]  # fmt: skip
+    for what, mine, theirs in pairs:
+        todo = [theirs] if mine.runs else [mine, theirs]
+        measure(todo, runs, None if what.startswith("find") else budget)
+        res.add("peers", f"{what}, {n:,} documents: `{mine.name}`", mine, theirs, f"`{theirs.name}`", target=1.0,
+                target_text="faster than papis")  # fmt: skip
+    small = ensure_bibtex("10k", PAPIS_IMPORT_ENTRIES)
+    theirs_s = papis_import_seconds(bin_dir, small)
+    empty = ensure_empty_db()
+    target_db = BENCH / "tmp" / "import-peer.sqlite"
+
+    def fresh() -> None:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{target_db}{suffix}").unlink(missing_ok=True)
+        shutil.copyfile(empty, target_db)
+
+    mine_cmd = Command("refdb import", [REFDB, "--db", str(target_db), "import", str(small)], setup=fresh)
+    measure([mine_cmd], runs, budget)
+    res.add("peers", f"import {PAPIS_IMPORT_ENTRIES} BibTeX entries into an empty library: `refdb import`", mine_cmd,
+            theirs_s, "`papis bibtex read … import --all` (one run, cached)", target=1.0,
+            target_text="faster than papis")  # fmt: skip
+
+
+# --------------------------------------------------------------------------------- the report
+
+
+def machine() -> dict[str, str]:
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = "unknown"
+    try:
+        kb = int(next(x for x in Path("/proc/meminfo").read_text().splitlines() if x.startswith("MemTotal")).split()[1])
+        memory = f"{kb / 1024 / 1024:.1f} GiB"
+    except (OSError, StopIteration):
+        pass
+    nproc = subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip() or str(os.cpu_count())
+    try:
+        commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True,
+                                text=True).stdout.strip()  # fmt: skip
+        dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no", "refdb"],
+                               capture_output=True, text=True).stdout.strip()  # fmt: skip
+        commit += " (refdb/ has uncommitted changes)" if dirty else ""
+    except OSError:
+        commit = "unknown"
+    return {"nproc": nproc, "cpu": cpu, "memory": memory, "python": platform.python_version(),
+            "sqlite": sqlite3.sqlite_version, "platform": platform.platform(), "commit": commit,
+            "load": " ".join(Path("/proc/loadavg").read_text().split()[:3]) if Path("/proc/loadavg").exists() else ""}  # fmt: skip
+
+
+def _fmt(value: float | None, unit: str) -> str:
+    if value is None:
+        return "—"
+    if unit == "MB":
+        return f"{value:.0f} MB"
+    if unit == "ms":
+        return f"{value:.3f} ms" if value < 10 else f"{value:.1f} ms"
+    return f"{value:.3f} s" if value < 10 else f"{value:.1f} s"
+
+
+def table(result: dict[str, Any]) -> list[str]:
+    lines = ["| # | figure | refdb | baseline | ratio | target | met? | cpu ratio | runs | note |",
+             "| --- | --- | ---: | --- | ---: | --- | --- | ---: | ---: | --- |"]  # fmt: skip
+    groups = {g: i for i, g in enumerate(GROUPS, 1)}
+    for f in result["figures"]:
+        fig = Figure(**f)
+        base = f"{_fmt(fig.baseline, fig.unit)} ({fig.baseline_name})" if fig.baseline is not None else "—"
+        ratio = f"{fig.ratio:.2f}x" if fig.ratio is not None else "—"
+        met = {True: "yes", False: "**no**", None: ""}[fig.met]
+        cpu = f"{fig.cpu_ratio:.2f}x" if fig.cpu_ratio is not None else ""
+        lines.append(f"| {groups[fig.group]} | {fig.name} | {_fmt(fig.refdb, fig.unit)} | {base} | {ratio} | "
+                     f"{fig.target_text} | {met} | {cpu} | {fig.runs} | {fig.note} |")  # fmt: skip
+    return lines
+
+
+def write_report(path: Path, sizes: list[str] | None = None) -> None:
+    if sizes is None:
+        sizes = [s for s in ("10k", "100k", "1m") if (BENCH / f"results-{s}.json").exists()]
+    lines = [
+        "# Benchmarks",
+        "",
+        "Written by `scripts/bench.py` (`make bench BENCH_ARGS='--size 10k'`); every table is one run, refdb and its",
+        "baselines measured side by side, interleaved.  Times are medians of whole processes (spawn to exit, cold:",
+        "a new process each run, the database in the OS page cache) unless the figure says in-process; \"cpu ratio\"",
+        "is the same ratio on user+sys CPU time, which a busy machine disturbs less than wall time.  Peak memory is",
+        "the process's maximum resident set size as `/usr/bin/time` reports it (`%M`, children included: pandoc).",
+        "The databases are made by `scripts/generate.py` (deterministic, `--seed 1941`); the seed db is `refdb seed`.",
+        "A cold refdb command pays ~0.45 s of Python + SQLAlchemy + Typer start-up before its own work, so against",
+        "a standard-library script (no such start-up) a small job's ratio is mostly start-up: the \"share\" rows take",
+        "it out.  Ratios within ~5% of a target flip between runs on this shared machine.",
+        "",
+        "Baselines (`scripts/bench_baselines/`): `claims_sqlite.py` (standard library only, one joined query, 20",
+        "rows as JSON), `claims_orm.py` (Typer + SQLAlchemy ORM, five minimal models, the same query: the floor of",
+        "the stack refdb is built on), `search_sqlite.py` (refdb's FTS5 statement, raw), `export_sqlite.py`",
+        "(sqlite3 rows → json.dumps / an f-string BibTeX writer), `parse_bibtexparser.py` and `parse_refdb.py`",
+        "(the parse alone); peers papis and sqlite-utils live in their own virtualenv, `.bench/venv`.",
+        "",
+    ]
+    for size in sizes:
+        result = json.loads((BENCH / f"results-{size}.json").read_text())
+        m = result["machine"]
+        meta = result["meta"]
+        lines += [
+            f"## --size {size}" + (" (--quick: 5 runs, smoke test)" if size.endswith("-quick") else ""),
+            "",
+            f"{result['date']}, {result['seconds']:.0f} s in all. Machine: {m['nproc']} CPUs ({m['cpu']}), "
+            f"{m['memory']} memory, Python {m['python']}, SQLite {m['sqlite']}, {m['platform']}; refdb at "
+            f"{m['commit']}. Load average {result['load_before']} before, {result['load_after']} after "
+            "(the machine is shared).",
+            "",
+            f"Database: {meta.get('counts', {}).get('source', meta.get('sources')):,} sources, "
+            f"{meta.get('counts', {}).get('claim', meta.get('claims')):,} claims, "
+            f"{meta.get('counts', {}).get('citation', 0):,} citations, "
+            f"{meta.get('counts', {}).get('person', 0):,} people, "
+            f"{meta.get('counts', {}).get('person_name', 0):,} names ({result['db_mb']:.0f} MB); query author "
+            f"`{meta['bench_author']}` (20 claims), search word `{meta['search_word']}`.",
+            "",
+            *table(result),
+            "",
+        ]
+        if result.get("notes"):
+            lines += [f"- {note}" for note in result["notes"]] + [""]
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+# ---------------------------------------------------------------------------------------- main
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--size", choices=["10k", "100k", "1m"], default="10k")
+    parser.add_argument("--out", type=Path, default=ROOT / "BENCHMARKS.md")
+    parser.add_argument("--runs", type=int, default=15, help="runs of each cold command (default 15)")
+    parser.add_argument("--budget", type=float, default=6.0,
+                        help="seconds per slow command (import, export, bibliography): as many runs as fit, at least one")  # fmt: skip
+    parser.add_argument("--calls", type=int, default=1000, help="in-process calls of each side (default 1000)")
+    parser.add_argument("--cap", type=float, default=3.0, help="in-process: stop a side after this many seconds")
+    parser.add_argument("--only", default=",".join(FIGURES), help=f"figures to run, of {','.join(FIGURES)}")
+    parser.add_argument("--prepare", action="store_true", help="only build the cached databases, files and venv")
+    parser.add_argument("--quick", action="store_true",
+                        help="a smoke run in about a minute: 5 runs, 2 s budgets, no bibliography and no peers "
+                        "(unless --only names them); write it elsewhere with --out")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.runs, args.budget, args.calls, args.cap = min(args.runs, 5), min(args.budget, 2.0), 200, 1.0
+        if args.out == parser.get_default("out"):
+            args.out = BENCH / "BENCHMARKS-quick.md"
+        if args.only == ",".join(FIGURES):
+            args.only = "cold,inprocess,import,export,search"
+    only = set(args.only.split(","))
+    if unknown := only - set(FIGURES):
+        parser.error(f"unknown figures: {', '.join(sorted(unknown))}")
+    BENCH.mkdir(exist_ok=True)
+    started = time.perf_counter()
+    load_before = machine()["load"]
+
+    prepared = time.perf_counter()
+    seed_db = BENCH / "seed.sqlite"
+    seed_key = Path(f"{seed_db}.key")
+    if not (seed_db.exists() and seed_key.exists() and seed_key.read_text() == _cache_key()):
+        subprocess.run([PY, str(SCRIPTS / "generate.py"), "--size", "seed", "--out", str(seed_db)], check=True)
+        seed_key.write_text(_cache_key())
+    db, meta = ensure_db(args.size)
+    meta = {**meta, "size": args.size}
+    entries = 10_000 if data_size(args.size) == "10k" else 100_000
+    bib = ensure_bibtex(args.size, entries) if "import" in only else None
+    db10k = ensure_db("10k")[0] if "bibliography" in only else None
+    if "peers" in only:
+        bin_dir = ensure_peer_venv()
+        ensure_papis_library(bin_dir, ensure_bibtex("10k", PAPIS_MAX_DOCS))
+        ensure_bibtex("10k", PAPIS_IMPORT_ENTRIES)
+    prepared = time.perf_counter() - prepared
+    log(f"prepared in {prepared:.1f} s (databases, BibTeX, peers' venv: cached in {BENCH})")
+    if args.prepare:
+        return 0
+
+    res = Results()
+    reuse: dict[str, Command] = {}
+    t = time.perf_counter()
+    if "cold" in only:
+        reuse.update(fig_cold(res, seed_db, db, meta, args.runs))
+    if "inprocess" in only:
+        fig_inprocess(res, seed_db, db, meta, args.calls, args.cap)
+    if "import" in only:
+        assert bib is not None
+        fig_import(res, args.size, bib, entries, args.budget)
+    if "export" in only:
+        reuse.update(fig_export(res, seed_db, db, meta, args.budget))
+    if "bibliography" in only:
+        assert db10k is not None
+        fig_bibliography(res, db10k, args.budget)
+    if "search" in only:
+        fig_search(res, db, meta, args.runs, args.calls, args.cap, reuse)
+    if "peers" in only:
+        fig_peers(res, args.size, db, meta, args.runs, args.budget, reuse)
+    seconds = time.perf_counter() - t
+    notes = [
+        f"Measuring took {seconds:.0f} s; preparing (cached databases, BibTeX, peers' venv) {prepared:.0f} s "
+        f"more this time (the {data_size(args.size)} database took {meta.get('timings', {}).get('total', 0):.0f} s "
+        "to generate when it was made).",
+    ]
+    if args.size == "1m":
+        notes.append("--size 1m uses the 100k database: 100,000 sources and 1,000,000 claims, as the issue defines it.")
+    if "peers" in only:
+        notes.append(f"papis' library holds {PAPIS_MAX_DOCS:,} documents (one folder each, at most 10,000 by design), "
+                     "the 10k database's sources read from the same BibTeX by papis' own reader "
+                     "(scripts/bench_baselines/papis_library.py); papis runs with its cache warm, refdb on the 10k "
+                     f"db. papis' own import is timed on {PAPIS_IMPORT_ENTRIES} entries: it adds one document at a "
+                     "time, searching the library for duplicates first (~0.2 s each and growing).")  # fmt: skip
+    result = {
+        "size": args.size,
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "seconds": seconds,
+        "machine": machine(),
+        "load_before": load_before,
+        "load_after": machine()["load"],
+        "meta": {k: v for k, v in meta.items() if k != "timings"} | {"timings": meta.get("timings", {})},
+        "db_mb": db.stat().st_size / 1e6,
+        "figures": [asdict(f) for f in res.figures],
+        "notes": notes,
+    }
+    if only != set(FIGURES) and not args.quick:
+        previous = BENCH / f"results-{args.size}.json"
+        if previous.exists():  # keep the other figures of the last full run
+            old = json.loads(previous.read_text())
+            ran = {f.group for f in res.figures}
+            result["figures"] = [f for f in old["figures"] if f["group"] not in ran] + result["figures"]
+            result["figures"].sort(key=lambda f: GROUPS.index(f["group"]))
+            result["notes"].append(f"Figures {', '.join(sorted(ran))} are from this run; the others from an earlier one.")
+    label = f"{args.size}-quick" if args.quick else args.size
+    (BENCH / f"results-{label}.json").write_text(json.dumps(result, indent=2) + "\n")
+    write_report(args.out, [label] if args.quick else None)
+    log(f"wrote {args.out} ({seconds:.0f} s measuring, {time.perf_counter() - started:.0f} s in all)")
+    print("\n".join(table(result)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
