@@ -38,6 +38,7 @@ def busy_timeout_s() -> float:
         return BUSY_TIMEOUT_S
     return value if value > 0 else BUSY_TIMEOUT_S
 
+
 _engines: dict[str, Engine] = {}
 
 
@@ -68,7 +69,14 @@ def get_engine(url: str) -> Engine:
             if path is not None:
                 if path.is_dir():
                     raise DatabaseError(f"{path} is a directory, not a database file")
-                path.parent.mkdir(parents=True, exist_ok=True)
+                from refdb.config import default_database_path
+
+                if path.parent == default_database_path().parent:
+                    path.parent.mkdir(parents=True, exist_ok=True)  # the user data directory, on first use
+                elif not path.parent.is_dir():
+                    raise DatabaseError(
+                        f"cannot create the database {path}: the directory {path.parent} does not exist"
+                    )
             engine = create_engine(url, connect_args={"timeout": busy_timeout_s()})
             _configure_sqlite(engine, event)
         else:
@@ -118,7 +126,15 @@ def session_scope(url: str, *, write: bool = False, check_schema: bool = True) -
     engine = get_engine(url)
     if check_schema:
         ensure_schema(url)
-    bind = engine.execution_options(refdb_write=True) if write else engine
+    bind: Engine
+    if write:
+        bind = engine.execution_options(refdb_write=True)
+    elif not is_sqlite(url):
+        # a reader sees one snapshot (dump, export, backup read many tables); SQLite's WAL read
+        # transaction already does, PostgreSQL's default READ COMMITTED would not
+        bind = engine.execution_options(isolation_level="REPEATABLE READ")
+    else:
+        bind = engine
     session = Session(bind=bind, autoflush=False, expire_on_commit=False)
     try:
         yield session

@@ -118,7 +118,8 @@ def _get(session: Session, model: Any, key: str, what: str) -> Any:
         ).all()
         if similar:
             hint = f"; did you mean {', '.join(similar)}?"
-        raise NotFoundError(f"no {what} with key '{key}'{hint}")
+        shown = key if len(key) <= 80 else key[:77] + "..."
+        raise NotFoundError(f"no {what} with key '{shown}'{hint}")
     return obj
 
 
