@@ -8,7 +8,13 @@ from refdb.models.provenance import Curation
 from refdb.models.quotes import Quote, QuoteClaim
 from refdb.models.sources import Contributor, Source
 
+# the records that have a key, by the kind name users and the dataset format use
+KEYED: dict[str, type[Base]] = {
+    "person": Person, "source": Source, "tag": Tag, "claim": Claim, "quote": Quote, "comment": Comment,
+}  # fmt: skip
+
 __all__ = [
+    "KEYED",
     "Base",
     "Citation",
     "Claim",

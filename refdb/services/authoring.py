@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from refdb.errors import ConflictError, NotFoundError, UsageError
 from refdb.formats import dataset as fmt
 from refdb.models import (
+    KEYED,
     Citation,
     Claim,
     ClaimRelation,
@@ -30,14 +31,11 @@ from refdb.models import (
     Quote,
     QuoteClaim,
     Source,
-    Tag,
 )
 from refdb.services import dataset as loading
 from refdb.textnorm import slugify
 
-MODELS: dict[str, Any] = {
-    "person": Person, "source": Source, "tag": Tag, "claim": Claim, "quote": Quote, "comment": Comment,
-}  # fmt: skip
+MODELS: dict[str, Any] = dict(KEYED)
 KINDS = tuple(MODELS)
 # fields `edit --set` may change, per kind: the scalar fields of the dataset format, plus key lists
 LIST_FIELDS = {"tags", "about", "claims"}

@@ -21,6 +21,7 @@ from refdb import fts
 from refdb.errors import InputError
 from refdb.formats import dataset as fmt
 from refdb.models import (
+    KEYED,
     Citation,
     Claim,
     ClaimRelation,
@@ -40,9 +41,7 @@ from refdb.models import (
 from refdb.services import anchors
 from refdb.textnorm import padded
 
-MODELS: dict[str, Any] = {
-    "person": Person, "source": Source, "tag": Tag, "claim": Claim, "quote": Quote, "comment": Comment,
-}  # fmt: skip
+MODELS: dict[str, Any] = dict(KEYED)
 CHUNK = 500
 BULK_THRESHOLD = 1000  # records in an empty database before the index is rebuilt once instead
 

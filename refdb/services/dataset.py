@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from refdb.errors import InputError
 from refdb.formats import dataset as fmt
 from refdb.models import (
+    KEYED,
     Citation,
     Claim,
     ClaimRelation,
@@ -556,14 +557,7 @@ def export_dataset(session: Session, only: tuple[str, str] | None = None) -> fmt
 
     ``only=(kind, key)`` exports that one record (kind: person, source, tag, claim, quote, comment).
     """
-    models: dict[str, Any] = {
-        "person": Person,
-        "source": Source,
-        "tag": Tag,
-        "claim": Claim,
-        "quote": Quote,
-        "comment": Comment,
-    }
+    models: dict[str, Any] = dict(KEYED)
 
     def rows(kind: str) -> Any:
         model = models[kind]
