@@ -766,6 +766,9 @@ def write_report(path: Path, sizes: list[str] | None = None) -> None:
         ]
         if result.get("notes"):
             lines += [f"- {note}" for note in result["notes"]] + [""]
+    analysis = ROOT / "docs" / "benchmarks-analysis.md"  # the hand-written reading of the figures
+    if analysis.exists():
+        lines += [analysis.read_text(encoding="utf-8").rstrip(), ""]
     path.write_text("\n".join(lines), encoding="utf-8")
 
 

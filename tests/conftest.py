@@ -21,9 +21,18 @@ from typer.testing import CliRunner
 from refdb import db as refdb_db
 from refdb.cli.main import app
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
-if not SHARED.exists():  # a fresh clone next to shared/, or the steering layout
-    SHARED = Path(os.environ.get("REFDB_SHARED", "/work/shared"))
+# The read-only reference files: $REFDB_SHARED, else ../shared beside the checkout, else /work/shared.
+SHARED = Path(
+    os.environ.get("REFDB_SHARED")
+    or next(
+        (
+            str(p)
+            for p in (Path(__file__).resolve().parents[2] / "shared", Path("/work/shared"))
+            if p.is_dir()
+        ),
+        str(Path(__file__).resolve().parents[2] / "shared"),
+    )
+)
 ESSAY = SHARED / "seed" / "stalin-and-his-generals.txt"
 BACKEND = os.environ.get("REFDB_TEST_BACKEND", "sqlite")
 
@@ -40,6 +49,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    if not (SHARED / "reference").is_dir():
+        raise pytest.UsageError(
+            f"the shared reference files are not at {SHARED}; set REFDB_SHARED to the shared/ directory"
+        )
     if config.getoption("--full"):
         os.environ.setdefault("REFDB_HYPOTHESIS_EXAMPLES", "1000")
         os.environ.setdefault("REFDB_SOAK_SECONDS", "60")

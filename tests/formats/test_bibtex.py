@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,8 +12,9 @@ from hypothesis import strategies as st
 from refdb.errors import InputError
 from refdb.formats import bibtex, ris
 from refdb.formats.text import read_file
+from tests.conftest import SHARED
 
-REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "reference"
+REFERENCE = SHARED / "reference"
 EXAMPLES = int(os.environ.get("REFDB_HYPOTHESIS_EXAMPLES", "100"))
 
 ROBERTS: dict[str, Any] = {

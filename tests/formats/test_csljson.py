@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-from pathlib import Path
 from typing import Any
 
 import jsonschema
@@ -14,8 +13,9 @@ from hypothesis import strategies as st
 
 from refdb.errors import InputError
 from refdb.formats import csljson
+from tests.conftest import SHARED
 
-REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "reference"
+REFERENCE = SHARED / "reference"
 SCHEMA = json.loads((REFERENCE / "csl-schema" / "csl-data.json").read_text(encoding="utf-8"))
 EXAMPLES = int(os.environ.get("REFDB_HYPOTHESIS_EXAMPLES", "100"))
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,8 +13,9 @@ from refdb.errors import InputError
 from refdb.formats import ParsedItem, ris
 from refdb.formats.names import split_family, split_given
 from refdb.formats.text import read_file
+from tests.conftest import SHARED
 
-REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "reference"
+REFERENCE = SHARED / "reference"
 EXAMPLES = int(os.environ.get("REFDB_HYPOTHESIS_EXAMPLES", "100"))
 
 ROBERTS: dict[str, Any] = {

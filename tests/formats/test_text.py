@@ -9,8 +9,9 @@ import pytest
 from refdb.errors import InputError, NotFoundError
 from refdb.formats import ris
 from refdb.formats.text import decode, read_file
+from tests.conftest import SHARED
 
-REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "reference"
+REFERENCE = SHARED / "reference"
 
 
 def test_plain_utf8_passes_through() -> None:
