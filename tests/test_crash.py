@@ -48,10 +48,17 @@ def refdb_argv(url: str, *args: str) -> list[str]:
     return [sys.executable, "-m", "refdb", "--db", url, *args]
 
 
+def _default_sigint() -> None:
+    # A test run started in the background (`cmd &` in a script) inherits SIGINT ignored, and Python
+    # then never turns Ctrl-C into KeyboardInterrupt; give the command the disposition a terminal gives.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def start(url: str, *args: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        refdb_argv(url, *args), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
-    )
+        refdb_argv(url, *args), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        preexec_fn=_default_sigint,
+    )  # fmt: skip
 
 
 def run(url: str, *args: str, timeout: float = 600) -> subprocess.CompletedProcess[str]:
