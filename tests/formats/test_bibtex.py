@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 import pytest
@@ -12,31 +11,7 @@ from hypothesis import strategies as st
 from refdb.errors import InputError
 from refdb.formats import bibtex, ris
 from refdb.formats.text import read_file
-from tests.conftest import SHARED
-
-REFERENCE = SHARED / "reference"
-EXAMPLES = int(os.environ.get("REFDB_HYPOTHESIS_EXAMPLES", "100"))
-
-ROBERTS: dict[str, Any] = {
-    "id": "roberts2006",
-    "type": "book",
-    "title": "Stalin's Wars: From World War to Cold War, 1939–1953",
-    "title-short": "Stalin's Wars",
-    "author": [{"family": "Roberts", "given": "Geoffrey"}],
-    "publisher": "Yale University Press",
-    "publisher-place": "New Haven",
-    "issued": {"date-parts": [[2006]]},
-}
-ROKOSSOVSKY: dict[str, Any] = {
-    "id": "rokossovsky1988",
-    "type": "book",
-    "title": "Солдатский долг",
-    "author": [{"family": "Рокоссовский", "given": "Константин"}],
-    "publisher": "Воениздат",
-    "publisher-place": "Москва",
-    "issued": {"date-parts": [[1988, 5]]},
-    "language": "ru",
-}
+from tests.formats.samples import EXAMPLES, REFERENCE, ROBERTS, ROKOSSOVSKY
 
 
 def dumps(items: list[dict[str, Any]]) -> str:

@@ -9,27 +9,7 @@ from typing import Any
 import pytest
 
 from refdb.formats import csv as csv_format
-
-ROBERTS: dict[str, Any] = {
-    "id": "roberts2006",
-    "type": "book",
-    "title": "Stalin's Wars: From World War to Cold War, 1939–1953",
-    "title-short": "Stalin's Wars",
-    "author": [{"family": "Roberts", "given": "Geoffrey"}],
-    "publisher": "Yale University Press",
-    "publisher-place": "New Haven",
-    "issued": {"date-parts": [[2006]]},
-}
-ROKOSSOVSKY: dict[str, Any] = {
-    "id": "rokossovsky1988",
-    "type": "book",
-    "title": "Солдатский долг",
-    "author": [{"family": "Рокоссовский", "given": "Константин"}],
-    "publisher": "Воениздат",
-    "publisher-place": "Москва",
-    "issued": {"date-parts": [[1988, 5]]},
-    "language": "ru",
-}
+from tests.formats.samples import ROBERTS, ROKOSSOVSKY
 
 HEADER = (
     "key,type,title,title-short,authors,editors,container-title,publisher,publisher-place,issued,"
