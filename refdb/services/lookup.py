@@ -14,7 +14,7 @@ from sqlalchemy import CompoundSelect, Select, and_, bindparam, func, select, un
 from sqlalchemy.orm import Session
 
 from refdb.errors import NotFoundError, UsageError
-from refdb.models import Claim, Comment, Contributor, Person, PersonName, Quote, Source, Tag
+from refdb.models import Claim, Contributor, Person, PersonName, Source, Tag
 from refdb.textnorm import fold, like_escape
 
 MAX_QUERY = 1000
@@ -102,13 +102,6 @@ def source_ids(query: str) -> IdQuery:
     return source_ids_template(shape).params(**params)
 
 
-def require_any(session: Session, ids: IdQuery, what: str, query: str) -> list[int]:
-    found: list[int] = list(session.scalars(ids))
-    if not found:
-        raise NotFoundError(f"no {what} matches '{query}'")
-    return found
-
-
 def _get(session: Session, model: Any, key: str, what: str) -> Any:
     obj = session.scalar(select(model).where(model.key == key))
     if obj is None:
@@ -127,22 +120,6 @@ def get_claim(session: Session, key: str) -> Claim:
     return _get(session, Claim, key, "claim")  # type: ignore[no-any-return]
 
 
-def get_source(session: Session, key: str) -> Source:
-    return _get(session, Source, key, "source")  # type: ignore[no-any-return]
-
-
-def get_person(session: Session, key: str) -> Person:
-    return _get(session, Person, key, "person")  # type: ignore[no-any-return]
-
-
-def get_quote(session: Session, key: str) -> Quote:
-    return _get(session, Quote, key, "quote")  # type: ignore[no-any-return]
-
-
-def get_comment(session: Session, key: str) -> Comment:
-    return _get(session, Comment, key, "comment")  # type: ignore[no-any-return]
-
-
 def get_tag(session: Session, key: str) -> Tag:
     return _get(session, Tag, key, "tag")  # type: ignore[no-any-return]
 
@@ -156,13 +133,6 @@ def find_person(session: Session, query: str) -> Person | None:
         names = session.scalars(select(Person.key).where(Person.id.in_(ids)).order_by(Person.key)).all()
         raise UsageError(f"'{query}' names several people ({', '.join(names)}); give a key")
     return session.get(Person, ids[0])
-
-
-def resolve_person(session: Session, query: str) -> Person:
-    person = find_person(session, query)
-    if person is None:
-        raise NotFoundError(f"no person matches '{query}'")
-    return person
 
 
 def count(session: Session, model: Any) -> int:

@@ -13,7 +13,6 @@ from typing import Any
 from sqlalchemy import String, and_, bindparam, cast, func, select, union
 from sqlalchemy.orm import Session, aliased
 
-from refdb.errors import NotFoundError
 from refdb.models import (
     Citation,
     Claim,
@@ -485,9 +484,3 @@ def list_people(session: Session, *, match: str | None = None) -> list[Record]:
         }
         for r in rows
     ]
-
-
-def require_nonempty(records: list[Record], what: str) -> list[Record]:
-    if not records:
-        raise NotFoundError(f"no {what}")
-    return records
