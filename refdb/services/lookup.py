@@ -31,10 +31,6 @@ def _folded(text: str, what: str) -> str:
     return folded
 
 
-def _phrase(column: Any, folded: str) -> Any:
-    return column.like(f"% {like_escape(folded)} %", escape="\\")
-
-
 # Core tables, not ORM attributes: the listing path then never configures the ORM mappers.
 _person, _person_name, _source, _contributor = (
     Person.__table__, PersonName.__table__, Source.__table__, Contributor.__table__,
