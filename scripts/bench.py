@@ -538,7 +538,7 @@ def fig_export(res: Results, seed_db: Path, db: Path, meta: dict[str, Any], budg
 
 def fig_bibliography(res: Results, db10k: Path, budget: float) -> None:
     log("5. `refdb bibliography` of 10,000 sources vs the citation engine alone")
-    from refdb.formats.citeproc import DEFAULT_STYLE, _pandoc, resolve_style
+    from refdb.engines.citeproc import DEFAULT_STYLE, _pandoc, resolve_style
 
     items = BENCH / "tmp" / "bibliography-items.json"
     subprocess.run([REFDB, "--db", str(db10k), "export", "--format", "csljson", "--output", str(items), "--force"],

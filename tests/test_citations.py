@@ -72,7 +72,7 @@ def test_bibliography_in_other_styles(cli: Cli) -> None:
 
 
 def test_style_from_a_csl_file(cli: Cli, tmp_path: Path) -> None:
-    from refdb.formats.citeproc import resolve_style
+    from refdb.engines.citeproc import resolve_style
 
     path = tmp_path / "mine.csl"
     path.write_bytes(resolve_style("apa").read_bytes())

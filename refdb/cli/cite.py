@@ -145,7 +145,7 @@ def cite(
 ) -> None:
     """The notes for one claim, one per cited source in order with its locator, then the bibliography."""
     from refdb.db import session_scope
-    from refdb.formats.citeproc import CiteRequest, render
+    from refdb.engines.citeproc import CiteRequest, render
     from refdb.services.citations import claim_citations
 
     with session_scope(ctx.obj) as session:
@@ -186,7 +186,7 @@ def bibliography(
 ) -> None:
     """The formatted bibliography of the selected sources (default: all), sorted as the style says."""
     from refdb.db import session_scope
-    from refdb.formats.citeproc import render_bibliography
+    from refdb.engines.citeproc import render_bibliography
     from refdb.services.citations import iter_items, select_sources
 
     with session_scope(ctx.obj) as session:

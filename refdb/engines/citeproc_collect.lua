@@ -1,5 +1,5 @@
 --[[
-Run by refdb.formats.citeproc, never by hand:
+Run by refdb.engines.citeproc, never by hand:
 
     pandoc --from=markdown --to=plain -M refdb-job=JOB.json --lua-filter=citeproc_collect.lua < /dev/null
 

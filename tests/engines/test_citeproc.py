@@ -13,9 +13,8 @@ from typing import Any
 
 import pytest
 
-from refdb.errors import InputError, NotFoundError, RefdbError, UsageError
-from refdb.formats import citeproc
-from refdb.formats.citeproc import (
+from refdb.engines import citeproc
+from refdb.engines.citeproc import (
     OUTPUTS,
     STYLE_ALIASES,
     CiteRequest,
@@ -24,6 +23,7 @@ from refdb.formats.citeproc import (
     render_bibliography,
     resolve_style,
 )
+from refdb.errors import InputError, NotFoundError, RefdbError, UsageError
 
 ROBERTS: dict[str, Any] = {
     "id": "roberts-stalins-wars",
@@ -551,4 +551,4 @@ def test_missing_pandoc(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_the_lua_filter_ships_inside_the_package() -> None:
     package = Path(citeproc.__file__).parent
     assert (package / "citeproc_collect.lua").is_file()
-    assert package.name == "formats" and package.parent.name == "refdb"
+    assert package.name == "engines" and package.parent.name == "refdb"
