@@ -23,9 +23,11 @@ lint: setup
 	$(VENV)/bin/lint-imports
 
 test-sqlite: setup
+	scripts/ensure-tools.sh
 	REFDB_TEST_BACKEND=sqlite $(PY) -m pytest $(PYTEST_ARGS)
 
 test-postgresql: setup
+	scripts/ensure-tools.sh
 	scripts/ensure-postgres.sh
 	REFDB_TEST_BACKEND=postgresql $(PY) -m pytest $(PYTEST_ARGS)
 
