@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 REFDB  := $(VENV)/bin/refdb
 
-.PHONY: setup demo test test-sqlite test-postgresql lint bench clean
+.PHONY: setup demo test test-sqlite test-postgresql lint bench schema clean
 
 setup: $(VENV)/.installed
 
@@ -38,6 +38,10 @@ test: lint test-sqlite test-postgresql
 BENCH_ARGS ?= --size 10k --quick --out .bench/quick.md
 bench: setup
 	$(PY) scripts/bench.py $(BENCH_ARGS)
+
+# docs/dataset.schema.json is generated from the record definitions (refdb/records/defs.py)
+schema: setup
+	$(PY) -m refdb.records.schema docs/dataset.schema.json
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache

@@ -1,24 +1,51 @@
-"""The controlled vocabulary every layer shares: one list of each, imported by models, formats, services.
+"""The controlled vocabulary every layer shares: one list of each, imported by models, records,
+formats, services and the CLI.
 
-It depends on nothing, so the models, the pure formats and the services can all use it without
-crossing a layer.
+Each list is declared once, as a ``Literal`` type (which the record definitions in
+``refdb.records`` use, so validation and the published JSON Schema follow it); the tuples beside
+them are derived, for CHECK constraints, CLI choices and lookups.  It depends on nothing, so every
+layer can import it without crossing another.
 """
 
 from __future__ import annotations
 
+from typing import Literal, get_args
+
 # CSL item types, in the order of the official CSL-JSON schema (csl-data.json)
-CSL_TYPES: tuple[str, ...] = (
+CslType = Literal[
     "article", "article-journal", "article-magazine", "article-newspaper", "bill", "book", "broadcast",
     "chapter", "classic", "collection", "dataset", "document", "entry", "entry-dictionary",
     "entry-encyclopedia", "event", "figure", "graphic", "hearing", "interview", "legal_case", "legislation",
     "manuscript", "map", "motion_picture", "musical_score", "pamphlet", "paper-conference", "patent",
     "performance", "periodical", "personal_communication", "post", "post-weblog", "regulation", "report",
     "review", "review-book", "software", "song", "speech", "standard", "thesis", "treaty", "webpage",
-)  # fmt: skip
-SOURCE_CLASSES = ("primary", "secondary", "tertiary")
-CONTRIBUTOR_ROLES = ("author", "editor", "translator", "container-author", "collection-editor")
-NAME_KINDS = ("transliteration", "misspelling", "pseudonym", "variant")  # what a user records
-CLAIM_KINDS = ("thesis", "factor", "factual", "myth", "interpretation", "counter")
-STANCES = ("asserts", "supports", "reports", "rejects", "disputes")
-COMMENT_STANCES = ("disputes", "rejects", "supports", "qualifies")
-RELATIONS = ("supports", "refines", "contradicts")
+]  # fmt: skip
+RecordKind = Literal["person", "source", "tag", "claim", "quote", "comment"]  # the keyed records
+SourceClass = Literal["primary", "secondary", "tertiary"]
+ContributorRole = Literal["author", "editor", "translator", "container-author", "collection-editor"]
+NameKind = Literal["transliteration", "misspelling", "pseudonym", "variant"]  # what a user records
+ClaimKind = Literal["thesis", "factor", "factual", "myth", "interpretation", "counter"]
+Stance = Literal["asserts", "supports", "reports", "rejects", "disputes"]
+CommentStance = Literal["disputes", "rejects", "supports", "qualifies"]
+Relation = Literal["supports", "refines", "contradicts"]
+
+RECORD_KINDS: tuple[str, ...] = get_args(RecordKind)
+CSL_TYPES: tuple[str, ...] = get_args(CslType)
+SOURCE_CLASSES: tuple[str, ...] = get_args(SourceClass)
+CONTRIBUTOR_ROLES: tuple[str, ...] = get_args(ContributorRole)
+NAME_KINDS: tuple[str, ...] = get_args(NameKind)
+CLAIM_KINDS: tuple[str, ...] = get_args(ClaimKind)
+STANCES: tuple[str, ...] = get_args(Stance)
+COMMENT_STANCES: tuple[str, ...] = get_args(CommentStance)
+RELATIONS: tuple[str, ...] = get_args(Relation)
+
+# how a citation's stance reads for the claim: for it (a report counts as asserting that the claim
+# was made, not as support), or against it
+SUPPORTING_STANCES: tuple[str, ...] = ("asserts", "supports")
+ASSERTING_STANCES: tuple[str, ...] = (*SUPPORTING_STANCES, "reports")
+OPPOSING_STANCES: tuple[str, ...] = ("rejects", "disputes")
+
+
+def check_in(column: str, values: tuple[str, ...]) -> str:
+    """The SQL of a CHECK constraint that ``column`` holds one of ``values`` (constants, never input)."""
+    return f"{column} IN ({','.join(repr(v) for v in values)})"

@@ -16,8 +16,8 @@ How: the schema comes from refdb's own migrations; rows go in with plain ``sqlit
 ``executemany`` in one transaction, with refdb's full-text triggers dropped for the load (they
 make bulk inserts ~14x slower) and the index rebuilt with ``refdb.fts.rebuild_sql`` afterwards.
 Derived columns use refdb's own functions: ``person_name.norm`` is ``textnorm.padded(name)``,
-the display/native/romanized name rows come from ``services.dataset.person_name_rows``, and
-``source.title_norm`` is built as the loader builds it.
+the display/native/romanized name rows come from ``services.store.person_name_rows``, and
+``source.title_norm`` is ``services.store.title_norm``, as every writer builds it.
 
 One planted author, Aleksandra Kollontai (Коллонтай), is the sole author of exactly one source,
 which exactly 20 claims cite, so ``refdb claims --source Kollontai`` returns 20 claims at every
@@ -41,13 +41,12 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 from refdb import fts
-from refdb.formats.dataset import NameRec
+from refdb.records import NameRec
 from refdb.services.citations import csl_name
-from refdb.services.dataset import person_name_rows
+from refdb.services.store import person_name_rows
 from refdb.textnorm import padded, romanize, slugify
 
 
@@ -356,10 +355,9 @@ def make_people(rng: random.Random, count: int) -> list[PersonRow]:
 
 
 def person_names(people: list[PersonRow]) -> Iterator[tuple[Any, ...]]:
-    """person_name rows exactly as refdb's loader writes them (services.dataset.person_name_rows)."""
+    """person_name rows exactly as refdb's loader writes them (services.store.person_name_rows)."""
     for p in people:
-        stand_in = SimpleNamespace(display_name=p.display, native_name=p.native)
-        for name, kind, scheme, note in person_name_rows(stand_in, p.variants):  # type: ignore[arg-type]
+        for name, kind, scheme, note in person_name_rows(p.display, p.native, p.variants):
             yield (p.id, name, kind, scheme, note, padded(name))
 
 

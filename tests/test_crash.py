@@ -27,6 +27,7 @@ from typing import Any
 import pytest
 
 from refdb import db as refdb_db
+from refdb import records
 from refdb.formats import dataset as fmt
 from tests.conftest import BACKEND, invoke
 
@@ -223,26 +224,26 @@ def big_bib(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def big_dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A dataset file of ~15,000 records that reference each other (people, sources, tags, claims)."""
     people = [
-        fmt.PersonRec(key=f"p{i}", name=f"Person{i} Family{i}", family=f"Family{i}", given=f"Person{i}",
+        records.PersonRec(key=f"p{i}", name=f"Person{i} Family{i}", family=f"Family{i}", given=f"Person{i}",
                       native=f"Персона{i}" if i % 5 == 0 else None)
         for i in range(DATASET_SOURCES // 4)
     ]  # fmt: skip
     sources = [
-        fmt.SourceRec(key=f"s{i}", type="book", title=f"A history of things, volume {i}", publisher="Press",
-                      contributors=[fmt.ContributorRec(person=f"p{i % len(people)}")],
-                      issued=(1900 + i % 100, 1 + i % 12, None))
+        records.SourceRec(key=f"s{i}", type="book", title=f"A history of things, volume {i}", publisher="Press",
+                      contributors=[records.ContributorRec(person=f"p{i % len(people)}")],
+                      issued=f"{1900 + i % 100}-{1 + i % 12:02d}")
         for i in range(DATASET_SOURCES)
     ]  # fmt: skip
-    tags = [fmt.TagRec(key=f"t{i}", label=f"Tag {i}") for i in range(20)]
+    tags = [records.TagRec(key=f"t{i}", label=f"Tag {i}") for i in range(20)]
     claims = [
-        fmt.ClaimRec(key=f"c{i}", text=f"Claim number {i} about things", kind="factual", tags=[f"t{i % 20}"],
+        records.ClaimRec(key=f"c{i}", text=f"Claim number {i} about things", kind="factual", tags=[f"t{i % 20}"],
                      about=[f"p{i % len(people)}"],
-                     citations=[fmt.CitationRec(source=f"s{i}", stance="asserts", locator=str(i % 400))])
+                     citations=[records.CitationRec(source=f"s{i}", stance="asserts", locator=str(i % 400))])
         for i in range(DATASET_SOURCES // 2)
     ]  # fmt: skip
     path = tmp_path_factory.mktemp("crash") / "big.yaml"
     path.write_text(
-        fmt.dumps(fmt.Dataset(people=people, sources=sources, tags=tags, claims=claims)), encoding="utf-8"
+        fmt.dumps(records.Dataset(people=people, sources=sources, tags=tags, claims=claims)), encoding="utf-8"
     )
     return path
 

@@ -27,7 +27,18 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from refdb import db as refdb_db
+from refdb import records
 from refdb.formats import dataset as fmt
+from refdb.records.defs import date_text
+from refdb.vocab import (
+    CLAIM_KINDS,
+    COMMENT_STANCES,
+    CONTRIBUTOR_ROLES,
+    NAME_KINDS,
+    RELATIONS,
+    SOURCE_CLASSES,
+    STANCES,
+)
 from tests.conftest import BACKEND, invoke
 
 EXAMPLES = int(os.environ.get("REFDB_HYPOTHESIS_EXAMPLES", "25"))
@@ -88,12 +99,13 @@ def _full_text() -> st.SearchStrategy[str]:
     return st.one_of(_multiline(), st.text(ANY_CHAR, min_size=1, max_size=60).filter(str.strip))
 
 
-def _date() -> st.SearchStrategy[tuple[int, int | None, int | None]]:
+def _date() -> st.SearchStrategy[str]:
+    """A calendar date as the dataset writes it: YYYY, YYYY-MM or YYYY-MM-DD."""
     return st.one_of(
         st.tuples(st.integers(1, 2100), st.none(), st.none()),
         st.tuples(st.integers(1, 2100), st.integers(1, 12), st.none()),
         st.dates().map(lambda d: (d.year, d.month, d.day)),
-    )
+    ).map(date_text)
 
 
 def _pages() -> st.SearchStrategy[str]:
@@ -116,45 +128,44 @@ def _keys(prefix: str, n: int) -> list[str]:
 
 
 @st.composite
-def person(draw: st.DrawFn, key: str) -> fmt.PersonRec:
+def person(draw: st.DrawFn, key: str) -> records.PersonRec:
     given, family = draw(_name_part()), draw(_name_part())
     particle = draw(_opt(st.sampled_from(PARTICLES))) if family[0] in LATIN.upper() + LATIN else None
     name = " ".join(p for p in (given, particle, family) if p)
     variants = draw(st.lists(st.builds(
-        fmt.NameRec, name=_name_part(), kind=st.sampled_from(fmt.NAME_KINDS),
+        records.NameRec, name=_name_part(), kind=st.sampled_from(NAME_KINDS),
         scheme=_opt(st.sampled_from(["ALA-LC", "common English", "Polish", "pinyin"])), note=_opt(_phrase()),
     ), max_size=2, unique_by=lambda v: v.name))  # fmt: skip
     variants = [v for v in variants if v.name not in (name, family)]
     native = draw(_opt(st.tuples(_word(CYRILLIC), _word(CYRILLIC)).map(" ".join)))
     curated = {"given": draw(_phrase())} if draw(st.booleans()) else {}
-    return fmt.PersonRec(key=key, name=name, family=family, given=given, particle=particle, native=native,
+    return records.PersonRec(key=key, name=name, family=family, given=given, particle=particle, native=native,
                          variants=variants, note=draw(_opt(_note())), curated=curated)  # fmt: skip
 
 
 @st.composite
-def source(draw: st.DrawFn, key: str, people: list[str]) -> fmt.SourceRec:
+def source(draw: st.DrawFn, key: str, people: list[str]) -> records.SourceRec:
     literal = draw(st.booleans()) and draw(st.booleans())
     contributors = draw(st.lists(
-        st.builds(fmt.ContributorRec, person=st.sampled_from(people), role=st.sampled_from(fmt.CONTRIBUTOR_ROLES)),
+        st.builds(records.ContributorRec, person=st.sampled_from(people), role=st.sampled_from(CONTRIBUTOR_ROLES)),
         max_size=3, unique_by=lambda c: (c.person, c.role),
     )) if people else []  # fmt: skip
     # the dump lists contributors role by role (in each role, in order): generate them that way
     contributors.sort(key=lambda c: c.role)
-    rec = fmt.SourceRec(
+    rec = records.SourceRec(
         key=key,
         type=draw(st.sampled_from(["book", "chapter", "article-journal", "webpage", "thesis", "manuscript"])),
         title=draw(_opt(st.one_of(_phrase(), _anything(), YAMLISH))),
-        source_class=draw(_opt(st.sampled_from(fmt.SOURCE_CLASSES))),
+        source_class=draw(_opt(st.sampled_from(SOURCE_CLASSES))),
         genre=draw(_opt(st.sampled_from(["memoir", "scholarship", "essay", "document"]))),
         short_title=draw(_opt(_phrase(max_words=3))),
         container_title=draw(_opt(_phrase())),
         contributors=contributors,
         publisher=draw(_opt(_phrase(max_words=4))),
         place=draw(_opt(_phrase(max_words=2))),
-        issued=None if literal else draw(_opt(_date())),
-        issued_literal=draw(st.sampled_from(["forthcoming", "c. 1920", "n.d.", "Spring 1942", "1941–1945"]))
+        issued=draw(st.sampled_from(["forthcoming", "c. 1920", "n.d.", "Spring 1942", "1941–1945"]))
         if literal
-        else None,
+        else draw(_opt(_date())),
         edition=draw(_opt(st.sampled_from(["2nd", "Revised", "3-е изд."]))),
         volume=draw(_opt(st.integers(1, 40).map(str))),
         issue=draw(_opt(st.integers(1, 12).map(str))),
@@ -172,13 +183,13 @@ def source(draw: st.DrawFn, key: str, people: list[str]) -> fmt.SourceRec:
 
 
 @st.composite
-def dataset(draw: st.DrawFn) -> fmt.Dataset:
+def dataset(draw: st.DrawFn) -> records.Dataset:
     people = [draw(person(k)) for k in _keys("person-", draw(st.integers(0, 4)))]
     person_keys = [p.key for p in people]
     sources = [draw(source(k, person_keys)) for k in _keys("src.", draw(st.integers(1, 4)))]
     source_keys = [s.key for s in sources]
     tags = [
-        fmt.TagRec(
+        records.TagRec(
             key=k, label=draw(st.one_of(_phrase(max_words=3), YAMLISH)), description=draw(_opt(_phrase()))
         )
         for k in _keys("tag_", draw(st.integers(0, 3)))
@@ -193,31 +204,31 @@ def dataset(draw: st.DrawFn) -> fmt.Dataset:
                 start = draw(st.integers(0, len(src.text) - 1))
                 exact = src.text[start : draw(st.integers(start + 1, len(src.text)))]
                 if exact.strip() and src.text.count(exact) == 1:
-                    anchor = fmt.Anchor(exact=exact)
-            citations.append(fmt.CitationRec(
-                source=src.key, stance=draw(st.sampled_from(fmt.STANCES)), locator=draw(_opt(_pages())),
+                    anchor = records.Anchor(exact=exact)
+            citations.append(records.CitationRec(
+                source=src.key, stance=draw(st.sampled_from(STANCES)), locator=draw(_opt(_pages())),
                 label=draw(_opt(st.sampled_from(["page", "paragraph", "chapter"]))), anchor=anchor,
                 note=draw(_opt(_phrase())),
             ))  # fmt: skip
         others = [k for k in claim_keys if k != key]
         relations = [
-            fmt.RelationRec(relation=draw(st.sampled_from(fmt.RELATIONS)), claim=other)
+            records.RelationRec(relation=draw(st.sampled_from(RELATIONS)), claim=other)
             for other in draw(st.lists(st.sampled_from(others), max_size=2, unique=True))
         ] if others else []  # fmt: skip
-        claims.append(fmt.ClaimRec(
-            key=key, text=draw(_phrase(max_words=12)), kind=draw(st.sampled_from(fmt.CLAIM_KINDS)),
+        claims.append(records.ClaimRec(
+            key=key, text=draw(_phrase(max_words=12)), kind=draw(st.sampled_from(CLAIM_KINDS)),
             tags=draw(st.lists(st.sampled_from([t.key for t in tags]), unique=True)) if tags else [],
             about=draw(st.lists(st.sampled_from(person_keys), unique=True, max_size=2)) if people else [],
             citations=citations, relations=relations, note=draw(_opt(_note())),
         ))  # fmt: skip
     textless = [s.key for s in sources if not s.text]  # a quote found in a held text must be verbatim
     quotes = [
-        fmt.QuoteRec(
+        records.QuoteRec(
             key=k, text=draw(st.one_of(_phrase(), YAMLISH)),
             speaker=draw(_opt(st.sampled_from(person_keys))) if people else None,
-            origin=draw(_opt(st.builds(fmt.PlaceRec, source=st.sampled_from(source_keys), locator=_opt(_pages()),
+            origin=draw(_opt(st.builds(records.PlaceRec, source=st.sampled_from(source_keys), locator=_opt(_pages()),
                                        label=_opt(st.just("page"))))),
-            found_in=draw(_opt(st.builds(fmt.PlaceRec, source=st.sampled_from(textless), locator=_opt(_pages()),
+            found_in=draw(_opt(st.builds(records.PlaceRec, source=st.sampled_from(textless), locator=_opt(_pages()),
                                          label=_opt(st.just("paragraph"))))) if textless else None,
             claims=draw(st.lists(st.sampled_from(claim_keys), unique=True, max_size=2)) if claim_keys else [],
             language=draw(_opt(st.sampled_from(["en", "ru"]))), note=draw(_opt(_phrase())),
@@ -227,17 +238,17 @@ def dataset(draw: st.DrawFn) -> fmt.Dataset:
     comments = []
     for k in _keys("comment-", draw(st.integers(0, 2))):
         named = bool(people) and draw(st.booleans())
-        comments.append(fmt.CommentRec(
+        comments.append(records.CommentRec(
             key=k, text=draw(_multiline()), answers=draw(st.sampled_from(source_keys)),
             author=draw(st.sampled_from(person_keys)) if named else None,
             author_label=None if named else draw(_opt(st.sampled_from(["anonymous reader", "Reader №1"]))),
             date=draw(_opt(_date())), source=draw(_opt(st.sampled_from(source_keys))),
             disputes=[
-                fmt.DisputeRec(claim=c, stance=draw(st.sampled_from(fmt.COMMENT_STANCES)), note=draw(_opt(_phrase())))
+                records.DisputeRec(claim=c, stance=draw(st.sampled_from(COMMENT_STANCES)), note=draw(_opt(_phrase())))
                 for c in draw(st.lists(st.sampled_from(claim_keys), unique=True, max_size=2))
             ] if claim_keys else [],
         ))  # fmt: skip
-    return fmt.Dataset(
+    return records.Dataset(
         people=people, sources=sources, tags=tags, claims=claims, quotes=quotes, comments=comments
     )
 
@@ -302,6 +313,17 @@ def _load(url: str, text: str, directory: Path) -> str:
     return result.stderr
 
 
+def _valid_by_the_published_schema(dumped: str) -> None:
+    """refdb's own output passes the schema refdb publishes (docs/dataset.schema.json)."""
+    import json
+
+    import jsonschema
+    import yaml
+
+    schema = json.loads((Path(__file__).parent.parent / "docs" / "dataset.schema.json").read_text(encoding="utf-8"))
+    jsonschema.validate(yaml.safe_load(dumped), schema)
+
+
 def _dump(url: str) -> str:
     result = invoke(url, "dump")
     assert result.exit_code == 0 and result.exception is None, result.output
@@ -317,22 +339,22 @@ def _dump(url: str) -> str:
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example],
 )
 @given(data=dataset())
-@example(data=fmt.Dataset(sources=[fmt.SourceRec(key="src.0", type="book", title="{}&%$#_\\\"' “”")]))
-@example(data=fmt.Dataset(
-    people=[fmt.PersonRec(key="person-0", name="Ludwig van Beethoven", family="Beethoven", given="Ludwig",
+@example(data=records.Dataset(sources=[records.SourceRec(key="src.0", type="book", title="{}&%$#_\\\"' “”")]))
+@example(data=records.Dataset(
+    people=[records.PersonRec(key="person-0", name="Ludwig van Beethoven", family="Beethoven", given="Ludwig",
                           particle="van"),
-            fmt.PersonRec(key="person-1", name="Хрущёв Никита", family="Хрущёв", given="Никита",
+            records.PersonRec(key="person-1", name="Хрущёв Никита", family="Хрущёв", given="Никита",
                           native="Никита Сергеевич Хрущёв"),
-            fmt.PersonRec(key="person-2", name="Γιώργος Σεφέρης", family="Σεφέρης", given="Γιώργος"),
-            fmt.PersonRec(key="person-3", name="毛 泽东", family="毛", given="泽东")],
-    sources=[fmt.SourceRec(key="src.0", type="chapter", title="“Quoted” and ‘single’ — 1941–45: {Braced} & 100% $5 #1 a_b",
-                           contributors=[fmt.ContributorRec("person-0"), fmt.ContributorRec("person-1", "editor")],
-                           issued=(1942, 6, None), pages="159–62", text="Line one.\n  indented line\nlast")],
+            records.PersonRec(key="person-2", name="Γιώργος Σεφέρης", family="Σεφέρης", given="Γιώργος"),
+            records.PersonRec(key="person-3", name="毛 泽东", family="毛", given="泽东")],
+    sources=[records.SourceRec(key="src.0", type="chapter", title="“Quoted” and ‘single’ — 1941–45: {Braced} & 100% $5 #1 a_b",
+                           contributors=[records.ContributorRec(person="person-0"), records.ContributorRec(person="person-1", role="editor")],
+                           issued="1942-06", pages="159–62", text="Line one.\n  indented line\nlast")],
 ))  # fmt: skip
-@example(data=fmt.Dataset(sources=[fmt.SourceRec(
+@example(data=records.Dataset(sources=[records.SourceRec(
     key="src.0", type="book", title="T\u2028x\x85y", note="a\ufeffb\tc\x1bd", text="  lead\u2028b\x85c\r\nd  \n\n\n",
-)], tags=[fmt.TagRec(key="tag_0", label="yes"), fmt.TagRec(key="tag_1", label="2006-05-12")]))  # fmt: skip
-def test_dump_load_dump_is_byte_identical(databases: Databases, data: fmt.Dataset) -> None:
+)], tags=[records.TagRec(key="tag_0", label="yes"), records.TagRec(key="tag_1", label="2006-05-12")]))  # fmt: skip
+def test_dump_load_dump_is_byte_identical(databases: Databases, data: records.Dataset) -> None:
     text = fmt.dumps(data)
     with tempfile.TemporaryDirectory() as tmp:
         directory = Path(tmp)
@@ -342,6 +364,7 @@ def test_dump_load_dump_is_byte_identical(databases: Databases, data: fmt.Datase
             assert re.search(rf": added {data.count()} \(", report), report
             dumped = _dump(first)
             assert dumped == text, "the load changed or lost something"
+            _valid_by_the_published_schema(dumped)
 
             again = _load(first, text, directory)
             assert re.search(rf": added 0; updated 0; unchanged {data.count()} \(", again), again
@@ -358,16 +381,16 @@ def test_the_dump_lists_contributors_role_by_role(databases: Databases) -> None:
     """Found by the property: contributors come back grouped by role (alphabetically), each role in the
     order given; so a file listing an editor before an author dumps differently once, then stably."""
     people = [
-        fmt.PersonRec(key=f"person-{i}", name=f"A{i} B{i}", family=f"B{i}", given=f"A{i}") for i in range(3)
+        records.PersonRec(key=f"person-{i}", name=f"A{i} B{i}", family=f"B{i}", given=f"A{i}") for i in range(3)
     ]
-    source = fmt.SourceRec(key="src.0", type="book", title="T", contributors=[
-        fmt.ContributorRec("person-2", "editor"), fmt.ContributorRec("person-1", "author"),
-        fmt.ContributorRec("person-0", "author"),
+    source = records.SourceRec(key="src.0", type="book", title="T", contributors=[
+        records.ContributorRec(person="person-2", role="editor"), records.ContributorRec(person="person-1", role="author"),
+        records.ContributorRec(person="person-0", role="author"),
     ])  # fmt: skip
     with tempfile.TemporaryDirectory() as tmp:
         try:
             first = databases.new()
-            _load(first, fmt.dumps(fmt.Dataset(people=people, sources=[source])), Path(tmp))
+            _load(first, fmt.dumps(records.Dataset(people=people, sources=[source])), Path(tmp))
             dumped = _dump(first)
             [back] = fmt.parse(dumped, source_name="dump").sources
             assert [(c.person, c.role) for c in back.contributors] == [

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from refdb import records
 from refdb.formats import dataset as fmt
 from refdb.resources import seed_dataset
 from tests.conftest import ESSAY, Cli, invoke
@@ -12,7 +13,7 @@ from tests.conftest import ESSAY, Cli, invoke
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _seed() -> fmt.Dataset:
+def _seed() -> records.Dataset:
     path = seed_dataset()
     return fmt.parse(path.read_text(encoding="utf-8"), source_name=str(path), base_dir=path.parent)
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import event
 
-from refdb import db
+from refdb import db, records
 from refdb.formats import dataset as fmt
 from tests.conftest import Cli
 
@@ -47,22 +47,22 @@ def _counting(url: str) -> Iterator[list[str]]:
 
 
 def _bulk(n: int) -> str:
-    people = [fmt.PersonRec(key="bulk-author", name="Bulk Author", family="Author", given="Bulk")]
-    sources = [fmt.SourceRec(key=f"bulk-{i}", type="book", title=f"Bulk Book {i}", short_title=f"Bulk {i}",
-                             contributors=[fmt.ContributorRec("bulk-author")], issued=(2000, None, None))
+    people = [records.PersonRec(key="bulk-author", name="Bulk Author", family="Author", given="Bulk")]
+    sources = [records.SourceRec(key=f"bulk-{i}", type="book", title=f"Bulk Book {i}", short_title=f"Bulk {i}",
+                             contributors=[records.ContributorRec(person="bulk-author")], issued="2000")
                for i in range(n)]  # fmt: skip
-    tags = [fmt.TagRec(key="bulk", label="Bulk")]
-    claims = [fmt.ClaimRec(key=f"bulk-claim-{i}", text=f"Bulk claim {i}.", kind="factual", tags=["bulk"],
+    tags = [records.TagRec(key="bulk", label="Bulk")]
+    claims = [records.ClaimRec(key=f"bulk-claim-{i}", text=f"Bulk claim {i}.", kind="factual", tags=["bulk"],
                            about=["bulk-author"],
-                           citations=[fmt.CitationRec(source=f"bulk-{i}", stance="asserts", locator=str(i))],
-                           relations=[fmt.RelationRec("contradicts", "factor-charm")])
+                           citations=[records.CitationRec(source=f"bulk-{i}", stance="asserts", locator=str(i))],
+                           relations=[records.RelationRec(relation="contradicts", claim="factor-charm")])
               for i in range(n)]  # fmt: skip
-    quotes = [fmt.QuoteRec(key=f"bulk-quote-{i}", text=f"Bulk words {i}", speaker="bulk-author",
-                           origin=fmt.PlaceRec(f"bulk-{i}", "1"), claims=[f"bulk-claim-{i}"])
+    quotes = [records.QuoteRec(key=f"bulk-quote-{i}", text=f"Bulk words {i}", speaker="bulk-author",
+                           origin=records.PlaceRec(source=f"bulk-{i}", locator="1"), claims=[f"bulk-claim-{i}"])
               for i in range(n)]  # fmt: skip
-    comments = [fmt.CommentRec(key=f"bulk-comment-{i}", text=f"Bulk reply {i}", answers=f"bulk-{i}",
-                               disputes=[fmt.DisputeRec(f"bulk-claim-{i}")]) for i in range(n)]  # fmt: skip
-    return fmt.dumps(fmt.Dataset(people=people, sources=sources, tags=tags, claims=claims, quotes=quotes,
+    comments = [records.CommentRec(key=f"bulk-comment-{i}", text=f"Bulk reply {i}", answers=f"bulk-{i}",
+                               disputes=[records.DisputeRec(claim=f"bulk-claim-{i}")]) for i in range(n)]  # fmt: skip
+    return fmt.dumps(records.Dataset(people=people, sources=sources, tags=tags, claims=claims, quotes=quotes,
                                  comments=comments))  # fmt: skip
 
 

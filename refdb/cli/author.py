@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 from refdb.cli.render import note
+from refdb.vocab import CommentStance, NameKind, RecordKind, Relation, Stance
 
 add_app = typer.Typer(
     help="Add a person, source, tag, claim, quote, comment or name variant.", no_args_is_help=True
@@ -17,43 +17,6 @@ link_app = typer.Typer(help="Link records: cite a claim to a source, attach quot
                        no_args_is_help=True)  # fmt: skip
 unlink_app = typer.Typer(help="Remove a link made with 'refdb link'.", no_args_is_help=True)
 merge_app = typer.Typer(help="Merge duplicate records.", no_args_is_help=True)
-
-
-class Kind(StrEnum):
-    person = "person"
-    source = "source"
-    tag = "tag"
-    claim = "claim"
-    quote = "quote"
-    comment = "comment"
-
-
-class Stance(StrEnum):
-    asserts = "asserts"
-    supports = "supports"
-    reports = "reports"
-    rejects = "rejects"
-    disputes = "disputes"
-
-
-class CommentStance(StrEnum):
-    disputes = "disputes"
-    rejects = "rejects"
-    supports = "supports"
-    qualifies = "qualifies"
-
-
-class Relation(StrEnum):
-    supports = "supports"
-    refines = "refines"
-    contradicts = "contradicts"
-
-
-class NameKind(StrEnum):
-    transliteration = "transliteration"
-    misspelling = "misspelling"
-    pseudonym = "pseudonym"
-    variant = "variant"
 
 
 Key = Annotated[str | None, typer.Option("--key", help="The record's key (default: made from the content).")]
@@ -345,7 +308,7 @@ def add_variant(
     ctx: typer.Context,
     person: Annotated[str, typer.Argument(help="The person: key or any name.")],
     name: Annotated[str, typer.Argument(help="The other spelling.")],
-    kind: Annotated[NameKind, typer.Option("--kind", help="What kind of variant.")] = NameKind.variant,
+    kind: Annotated[NameKind, typer.Option("--kind", help="What kind of variant.")] = "variant",
     scheme: Annotated[
         str | None, typer.Option(help="Transliteration scheme, e.g. ALA-LC, common English.")
     ] = None,
@@ -356,7 +319,7 @@ def add_variant(
 
     def action(session: Any) -> str:
         key = authoring.person_key_for(session, person, create=False)
-        authoring.add_variant(session, key, name, kind=kind.value, scheme=scheme, note=note_)
+        authoring.add_variant(session, key, name, kind=kind, scheme=scheme, note=note_)
         return key
 
     key = _write(ctx, action)
@@ -365,7 +328,7 @@ def add_variant(
 
 def edit(
     ctx: typer.Context,
-    kind: Annotated[Kind, typer.Argument(help="What to edit.")],
+    kind: Annotated[RecordKind, typer.Argument(help="What to edit.")],
     key: Annotated[str, typer.Argument(help="Its key.")],
     set_: Annotated[
         list[str] | None,
@@ -388,13 +351,13 @@ def edit(
         changes[field.strip()] = value
     if not changes and not unset:
         raise UsageError("nothing to change: give --set FIELD=VALUE or --unset FIELD")
-    new_key = _write(ctx, lambda s: authoring.edit(s, kind.value, key, changes, list(unset or [])))
-    note(f"edited {kind.value} '{new_key}'")
+    new_key = _write(ctx, lambda s: authoring.edit(s, kind, key, changes, list(unset or [])))
+    note(f"edited {kind} '{new_key}'")
 
 
 def rm(
     ctx: typer.Context,
-    kind: Annotated[Kind, typer.Argument(help="What to remove.")],
+    kind: Annotated[RecordKind, typer.Argument(help="What to remove.")],
     key: Annotated[str, typer.Argument(help="Its key.")],
     cascade: Annotated[
         bool, typer.Option("--cascade", help="Also remove or unlink what refers to it.")
@@ -403,8 +366,8 @@ def rm(
     """Remove a record; refuses (and says what would go) when others refer to it, unless --cascade."""
     from refdb.services import authoring
 
-    gone = _write(ctx, lambda s: authoring.remove(s, kind.value, key, cascade=cascade))
-    note(f"removed {kind.value} '{key}'" + (f" and {'; '.join(gone)}" if gone else ""))
+    gone = _write(ctx, lambda s: authoring.remove(s, kind, key, cascade=cascade))
+    note(f"removed {kind} '{key}'" + (f" and {'; '.join(gone)}" if gone else ""))
 
 
 @link_app.command("cite")
@@ -414,7 +377,7 @@ def link_cite(
     source: Annotated[str, typer.Argument(help="Source key.")],
     stance: Annotated[
         Stance, typer.Option("--stance", help="What the source does with the claim.")
-    ] = Stance.supports,
+    ] = "supports",
     locator: Annotated[str | None, typer.Option("--locator", "-l", help="Where: 159–62, 4 ...")] = None,
     label: Annotated[
         str | None, typer.Option("--label", help="Locator label: page (default), paragraph, chapter ...")
@@ -431,9 +394,9 @@ def link_cite(
     from refdb.services import authoring
 
     _write(ctx, lambda s: authoring.link_citation(
-        s, claim, source, stance=stance.value, locator=locator, label=label or ("page" if locator else None),
+        s, claim, source, stance=stance, locator=locator, label=label or ("page" if locator else None),
         exact=exact, prefix=prefix, suffix=suffix, note=note_))  # fmt: skip
-    note(f"claim '{claim}' {stance.value} by '{source}'" + (f" at {locator}" if locator else ""))
+    note(f"claim '{claim}' {stance} by '{source}'" + (f" at {locator}" if locator else ""))
 
 
 @link_app.command("quote")
@@ -456,14 +419,14 @@ def link_comment(
     claim: Annotated[str, typer.Argument(help="Claim key.")],
     stance: Annotated[
         CommentStance, typer.Option("--stance", help="What the comment does.")
-    ] = CommentStance.disputes,
+    ] = "disputes",
     note_: Note = None,
 ) -> None:
     """Attach a counter-comment to a claim it disputes."""
     from refdb.services import authoring
 
-    _write(ctx, lambda s: authoring.link_comment(s, comment, claim, stance=stance.value, note=note_))
-    note(f"comment '{comment}' {stance.value} claim '{claim}'")
+    _write(ctx, lambda s: authoring.link_comment(s, comment, claim, stance=stance, note=note_))
+    note(f"comment '{comment}' {stance} claim '{claim}'")
 
 
 @link_app.command("relation")
@@ -477,8 +440,8 @@ def link_relation(
     """Relate two claims: CLAIM supports|refines|contradicts OTHER."""
     from refdb.services import authoring
 
-    _write(ctx, lambda s: authoring.link_relation(s, claim, other, relation=relation.value, note=note_))
-    note(f"claim '{claim}' {relation.value} '{other}'")
+    _write(ctx, lambda s: authoring.link_relation(s, claim, other, relation=relation, note=note_))
+    note(f"claim '{claim}' {relation} '{other}'")
 
 
 @link_app.command("tag")
@@ -541,9 +504,9 @@ def unlink_relation(ctx: typer.Context, claim: Annotated[str, typer.Argument(hel
 
     _write(
         ctx,
-        lambda s: authoring.link_relation(s, claim, other, relation=relation.value, note=None, remove=True),
+        lambda s: authoring.link_relation(s, claim, other, relation=relation, note=None, remove=True),
     )
-    note(f"claim '{claim}' no longer {relation.value} '{other}'")
+    note(f"claim '{claim}' no longer {relation} '{other}'")
 
 
 @unlink_app.command("tag")

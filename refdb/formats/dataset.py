@@ -1,212 +1,40 @@
 """The dataset format: a human-editable YAML file holding a whole refdb database.
 
-``parse`` reads it into plain records, checking syntax, types, allowed values, unknown
-fields and duplicate keys, and naming ``file:line`` for every problem.  ``dumps`` writes
-records back, sorted and stable, so that two dumps diff cleanly and dump -> load -> dump is
-byte-identical.  References between records (a claim citing a source key) and anchors are
-checked by the service that loads the records, since they may point into the database.
+The records themselves are declared once, in ``refdb.records``; this module reads and writes
+their YAML form.  ``parse`` reads a file into records, checking syntax, types, allowed values,
+unknown fields and duplicate keys by the definition and naming ``file:line`` for every problem.
+``dumps`` writes records back, sorted and stable, so that two dumps diff cleanly and
+dump -> load -> dump is byte-identical.  References between records (a claim citing a source key)
+and anchors are checked by the writer that stores them (``refdb.services.store``), since they may
+point into the database.
 
-The format is documented in README.md and by ``docs/dataset.schema.json``.
+The format is documented in README.md and by ``docs/dataset.schema.json``, generated from the
+definition (``refdb.records.schema``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import msgspec
+
 from refdb.errors import InputError
+from refdb.records import KIND_OF, SECTION_OF, Dataset, Record, SourceRec
+from refdb.records.defs import MAX_KEY, PartialDate, date_text, partial_date
+from refdb.records.defs import bare as _bare
+
+__all__ = ["FORMAT_VERSION", "SECTION_OF", "PartialDate", "date_text", "dumps", "parse", "parse_record",
+           "partial_date", "to_plain"]  # fmt: skip
 
 FORMAT_VERSION = 1
-
-from refdb.vocab import (  # noqa: E402  (the shared vocabulary, re-exported for readers of this module)
-    CLAIM_KINDS,
-    COMMENT_STANCES,
-    CONTRIBUTOR_ROLES,
-    CSL_TYPES,
-    NAME_KINDS,
-    RELATIONS,
-    SOURCE_CLASSES,
-    STANCES,
-)
-
-MAX_KEY = 200
-KEY_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
-DATE_RE = re.compile(r"^(\d{1,4})(?:-(\d{2})(?:-(\d{2}))?)?$")
-
-PartialDate = tuple[int, int | None, int | None]
-
-
-@dataclass
-class Anchor:
-    """A W3C TextQuoteSelector: the exact text, with enough context on each side to be unique."""
-
-    exact: str | None = None
-    prefix: str | None = None
-    suffix: str | None = None
-
-
-@dataclass
-class NameRec:
-    name: str
-    kind: str = "variant"
-    scheme: str | None = None
-    note: str | None = None
-
-
-@dataclass
-class PersonRec:
-    key: str
-    name: str
-    family: str | None = None
-    given: str | None = None
-    particle: str | None = None
-    native: str | None = None
-    variants: list[NameRec] = field(default_factory=list)
-    note: str | None = None
-    curated: dict[str, str] = field(default_factory=dict)
-    loc: str = ""
-
-
-@dataclass
-class ContributorRec:
-    person: str
-    role: str = "author"
-
-
-@dataclass
-class SourceRec:
-    key: str
-    type: str
-    title: str | None
-    source_class: str | None = None
-    genre: str | None = None
-    short_title: str | None = None
-    container_title: str | None = None
-    contributors: list[ContributorRec] = field(default_factory=list)
-    publisher: str | None = None
-    place: str | None = None
-    issued: PartialDate | None = None
-    issued_literal: str | None = None  # a date that is not a calendar date: "forthcoming", "c. 1920"
-    edition: str | None = None
-    volume: str | None = None
-    issue: str | None = None
-    pages: str | None = None
-    url: str | None = None
-    isbn: str | None = None
-    doi: str | None = None
-    language: str | None = None
-    note: str | None = None
-    text: str | None = None
-    curated: dict[str, str] = field(default_factory=dict)
-    loc: str = ""
-
-
-@dataclass
-class TagRec:
-    key: str
-    label: str
-    description: str | None = None
-    loc: str = ""
-
-
-@dataclass
-class CitationRec:
-    source: str
-    stance: str
-    locator: str | None = None
-    label: str | None = None
-    anchor: Anchor | None = None
-    note: str | None = None
-    loc: str = ""
-
-
-@dataclass
-class RelationRec:
-    relation: str
-    claim: str
-    note: str | None = None
-    loc: str = ""
-
-
-@dataclass
-class ClaimRec:
-    key: str
-    text: str
-    kind: str
-    tags: list[str] = field(default_factory=list)
-    about: list[str] = field(default_factory=list)
-    citations: list[CitationRec] = field(default_factory=list)
-    relations: list[RelationRec] = field(default_factory=list)
-    note: str | None = None
-    curated: dict[str, str] = field(default_factory=dict)
-    loc: str = ""
-
-
-@dataclass
-class PlaceRec:
-    """Where a quote originates or was found: a source key and a locator."""
-
-    source: str
-    locator: str | None = None
-    label: str | None = None
-
-
-@dataclass
-class QuoteRec:
-    key: str
-    text: str
-    speaker: str | None = None
-    origin: PlaceRec | None = None
-    found_in: PlaceRec | None = None
-    anchor: Anchor | None = None  # prefix/suffix around the quote's own text in found_in's text
-    claims: list[str] = field(default_factory=list)
-    language: str | None = None
-    note: str | None = None
-    curated: dict[str, str] = field(default_factory=dict)
-    loc: str = ""
-
-
-@dataclass
-class DisputeRec:
-    claim: str
-    stance: str = "disputes"
-    note: str | None = None
-    loc: str = ""
-
-
-@dataclass
-class CommentRec:
-    key: str
-    text: str
-    answers: str
-    author: str | None = None
-    author_label: str | None = None
-    date: PartialDate | None = None
-    source: str | None = None
-    anchor: Anchor | None = None
-    disputes: list[DisputeRec] = field(default_factory=list)
-    note: str | None = None
-    curated: dict[str, str] = field(default_factory=dict)
-    loc: str = ""
-
-
-@dataclass
-class Dataset:
-    people: list[PersonRec] = field(default_factory=list)
-    sources: list[SourceRec] = field(default_factory=list)
-    tags: list[TagRec] = field(default_factory=list)
-    claims: list[ClaimRec] = field(default_factory=list)
-    quotes: list[QuoteRec] = field(default_factory=list)
-    comments: list[CommentRec] = field(default_factory=list)
-
-    def count(self) -> int:
-        return sum(
-            len(x) for x in (self.people, self.sources, self.tags, self.claims, self.quotes, self.comments)
-        )
+_WHAT = {"people": "person", "sources": "source", "tags": "tag", "claims": "claim", "quotes": "quote",
+         "comments": "comment"}  # fmt: skip
+# how a nested record is named in a message: "claim c1, citation"
+_SINGULAR = {"contributors": "contributor", "variants": "variant", "citations": "citation",
+             "relations": "relation", "disputes": "dispute"}  # fmt: skip
 
 
 # --------------------------------------------------------------------------------------------
@@ -256,385 +84,255 @@ def _yaml_load(text: str, source_name: str) -> Any:
         loader.dispose()
 
 
-class _Reader:
-    """Typed access to one record's fields, with file:line in every error."""
-
-    def __init__(self, source_name: str, record: Any, what: str, parent_line: int) -> None:
-        line = getattr(record, "line", parent_line)
-        self.loc = f"{source_name}:{line}" if line else source_name
-        self.source_name = source_name
-        self.what = what
-        if not isinstance(record, dict):
-            raise InputError(
-                f"{what} must be a mapping of fields, not {_typename(record)}", location=self.loc
-            )
-        self.record: dict[str, Any] = record
-        self.line = line
-        self.seen: set[str] = set()
-
-    def error(self, problem: str, fld: str | None = None) -> InputError:
-        return InputError(problem, location=f"{self.loc}: {self.what}", field=fld)
-
-    def text(self, name: str, *, required: bool = False, strip: bool = True) -> str | None:
-        self.seen.add(name)
-        value = self.record.get(name)
-        if value is None:
-            if required:
-                raise self.error("is required", name)
-            return None
-        if isinstance(value, bool) or not isinstance(value, str | int | float):
-            raise self.error(f"must be text, not {_typename(value)}", name)
-        text = str(value)
-        if "\x00" in text:
-            raise self.error("contains a NUL byte", name)
-        if strip:
-            text = text.strip()
-        if required and not text:
-            raise self.error("must not be empty", name)
-        return text or None
-
-    def req(self, name: str) -> str:
-        value = self.text(name, required=True)
-        assert value is not None
-        return value
-
-    def key(self, name: str = "key") -> str:
-        value = self.req(name)
-        if len(value) > MAX_KEY:
-            raise self.error(f"is {len(value)} characters long; a key has at most {MAX_KEY}", name)
-        if not KEY_RE.match(value):
-            raise self.error(
-                f"'{value}' is not a valid key (lowercase letters, digits, '.', '_' and '-')", name
-            )
-        return value
-
-    def date_or_literal(self, name: str) -> tuple[PartialDate | None, str | None]:
-        """A calendar date (YYYY[-MM[-DD]]), or any other date as written ("forthcoming", "c. 1920")."""
-        value = self.record.get(name)
-        if value is None or isinstance(value, dt.date | int) or re.fullmatch(r"[\d\s-]+", str(value).strip()):
-            return self.date(name), None
-        return None, self.text(name)
-
-    def choice(
-        self,
-        name: str,
-        allowed: tuple[str, ...] | frozenset[str],
-        *,
-        default: str | None = None,
-        required: bool = False,
-    ) -> str | None:
-        value = self.text(name, required=required)
-        if value is None:
-            return default
-        if value not in allowed:
-            shown = (
-                ", ".join(sorted(allowed)) if len(allowed) < 12 else "a CSL item type (book, chapter, ...)"
-            )
-            raise self.error(f"'{value}' is not one of: {shown}", name)
-        return value
-
-    def items(self, name: str) -> list[Any]:
-        self.seen.add(name)
-        value = self.record.get(name)
-        if value is None:
-            return []
-        if not isinstance(value, list):
-            raise self.error(f"must be a list, not {_typename(value)}", name)
-        return value
-
-    def keys(self, name: str) -> list[str]:
-        out = []
-        for item in self.items(name):
-            if not isinstance(item, str) or not KEY_RE.match(item):
-                raise self.error(f"every entry must be a key, not {item!r}", name)
-            out.append(item)
-        if len(set(out)) != len(out):
-            raise self.error("lists the same key twice", name)
-        return out
-
-    def mapping(self, name: str) -> _Reader | None:
-        self.seen.add(name)
-        value = self.record.get(name)
-        if value is None:
-            return None
-        return _Reader(self.source_name, value, f"{self.what}, {name}", self.line)
-
-    def date(self, name: str) -> PartialDate | None:
-        self.seen.add(name)
-        value = self.record.get(name)
-        if value is None:
-            return None
-        if isinstance(value, dt.date):
-            return (value.year, value.month, value.day)
-        text = str(value).strip()
-        match = DATE_RE.match(text)
-        if isinstance(value, bool) or not match:
-            raise self.error(f"'{text}' is not a date (YYYY, YYYY-MM or YYYY-MM-DD)", name)
-        year, month, day = (int(g) if g else None for g in match.groups())
-        assert year is not None
-        try:
-            dt.date(year or 1, month or 1, day or 1)
-        except ValueError:
-            raise self.error(f"'{text}' is not a real date", name) from None
-        return (year, month, day)
-
-    def curated(self) -> dict[str, str]:
-        self.seen.add("curated")
-        value = self.record.get("curated")
-        if value is None:
-            return {}
-        if not isinstance(value, dict) or not all(isinstance(v, str) and v.strip() for v in value.values()):
-            raise self.error("must map field names to the basis for the curator's addition", "curated")
-        unknown = set(value) - set(self.record) - {"issued", "date"}
-        if unknown:
-            raise self.error(
-                f"marks fields the record does not have: {', '.join(sorted(unknown))}", "curated"
-            )
-        return {str(k): str(v).strip() for k, v in value.items()}
-
-    def done(self) -> None:
-        unknown = [name for name in self.record if name not in self.seen]
-        if unknown:
-            raise self.error(f"unknown field '{unknown[0]}'", None)
-
-
 def _typename(value: Any) -> str:
     return {dict: "a mapping", _Located: "a mapping", list: "a list", bool: "true/false"}.get(
         type(value), type(value).__name__
     )
 
 
-def _anchor(r: _Reader, name: str = "anchor", *, exact_allowed: bool = True) -> Anchor | None:
-    sub = r.mapping(name)
-    if sub is None:
-        return None
-    anchor = Anchor(
-        exact=sub.text("exact", strip=False) if exact_allowed else None,
-        prefix=sub.text("prefix", strip=False),
-        suffix=sub.text("suffix", strip=False),
-    )
-    sub.done()
-    if exact_allowed and not anchor.exact:
-        raise sub.error("needs the exact text it points at", "exact")
-    return anchor
+_INFO: dict[type, Any] = {}
 
 
-def _place(r: _Reader, name: str) -> PlaceRec | None:
-    sub = r.mapping(name)
-    if sub is None:
-        return None
-    place = PlaceRec(source=sub.key("source"), locator=sub.text("locator"), label=sub.text("label"))
-    sub.done()
-    return place
+def _info(cls: type) -> Any:
+    if cls not in _INFO:
+        _INFO[cls] = msgspec.inspect.type_info(cls)
+    return _INFO[cls]
 
 
-def _person(r: _Reader) -> PersonRec:
-    variants = []
-    for item in r.items("variants"):
-        v = _Reader(
-            r.source_name, {"name": item} if isinstance(item, str) else item, f"{r.what}, variant", r.line
-        )
-        variants.append(
-            NameRec(
-                name=v.req("name"),
-                kind=v.choice("kind", NAME_KINDS, default="variant") or "variant",
-                scheme=v.text("scheme"),
-                note=v.text("note"),
-            )
-        )
-        v.done()
-    return PersonRec(
-        key=r.key(),
-        name=r.req("name"),
-        family=r.text("family"),
-        given=r.text("given"),
-        particle=r.text("particle"),
-        native=r.text("native"),
-        variants=variants,
-        note=r.text("note"),
-        curated=r.curated(),
-        loc=r.loc,
-    )
+def _extra(t: Any, name: str) -> Any:
+    """A ``Meta(extra=...)`` entry of a (possibly optional) type."""
+    inspect = msgspec.inspect
+    if isinstance(t, inspect.Metadata):
+        return (t.extra or {}).get(name, _extra(t.type, name))
+    if isinstance(t, inspect.UnionType):
+        return next((v for v in (_extra(x, name) for x in t.types) if v is not None), None)
+    return None
 
 
-def _source(r: _Reader, base_dir: Path | None) -> SourceRec:
-    issued, issued_literal = r.date_or_literal("issued")
-    contributors = []
-    for item in r.items("contributors"):
-        c = _Reader(r.source_name, item, f"{r.what}, contributor", r.line)
-        contributors.append(
-            ContributorRec(
-                person=c.key("person"), role=c.choice("role", CONTRIBUTOR_ROLES, default="author") or ""
-            )
-        )
-        c.done()
-    text = r.text("text", strip=False)
-    text_file = r.text("text_file")
-    if text is not None and text_file is not None:
-        raise r.error("give either text or text_file, not both", "text_file")
-    if text_file is not None:
-        text = _read_text_file(r, text_file, base_dir)
-    return SourceRec(
-        key=r.key(),
-        type=r.choice("type", CSL_TYPES, required=True) or "",
-        title=r.text("title"),
-        source_class=r.choice("class", SOURCE_CLASSES),
-        genre=r.text("genre"),
-        short_title=r.text("short_title"),
-        container_title=r.text("container_title"),
-        contributors=contributors,
-        publisher=r.text("publisher"),
-        place=r.text("place"),
-        issued=issued,
-        issued_literal=issued_literal,
-        edition=r.text("edition"),
-        volume=r.text("volume"),
-        issue=r.text("issue"),
-        pages=r.text("pages"),
-        url=r.text("url"),
-        isbn=r.text("isbn"),
-        doi=r.text("doi"),
-        language=r.text("language"),
-        note=r.text("note"),
-        text=text,
-        curated=r.curated(),
-        loc=r.loc,
-    )
+def _is_text(t: Any) -> bool:
+    inspect = msgspec.inspect
+    t = _bare(t)
+    if isinstance(t, inspect.UnionType):
+        return any(isinstance(x, inspect.StrType) for x in t.types)
+    return isinstance(t, inspect.StrType)
 
 
-def _read_text_file(r: _Reader, name: str, base_dir: Path | None) -> str:
+def _struct_of(t: Any) -> Any:
+    inspect = msgspec.inspect
+    t = _bare(t)
+    if isinstance(t, inspect.UnionType):
+        return next((x for x in t.types if isinstance(x, inspect.StructType)), None)
+    return t if isinstance(t, inspect.StructType) else None
+
+
+def _list_of(t: Any) -> Any:
+    """The item type of a list type, or None."""
+    t = _bare(t)
+    return t.item_type if isinstance(t, msgspec.inspect.ListType) else None
+
+
+class _Normaliser:
+    """Brings YAML values to the definition's types before msgspec checks them: numbers and dates
+    where text is expected become text, text is stripped (except verbatim fields), empty optional
+    values are absent.  Problems msgspec cannot name well are raised here, with file and line."""
+
+    def __init__(self, source_name: str) -> None:
+        self.source_name = source_name
+
+    def record(self, value: Any, info: Any, where: str, what: str) -> Any:
+        if not isinstance(value, dict):
+            return value  # msgspec says what it expected
+        line = getattr(value, "line", 0)
+        here = f"{self.source_name}:{line}" if line else where
+        out = _Located(value)
+        out.line = line
+        for f in info.fields:
+            if f.encode_name in out:
+                out[f.encode_name] = self.value(out[f.encode_name], f.type, f, here, what)
+        return out
+
+    def value(self, value: Any, t: Any, f: Any, where: str, what: str) -> Any:
+        inspect = msgspec.inspect
+        if value is None:
+            return None
+        struct = _struct_of(t)
+        if struct is not None:
+            return self.record(value, struct, where, f"{what}, {f.encode_name}")
+        item = _list_of(t)
+        if item is not None and isinstance(value, list):
+            item = _bare(item)
+            shorthand = _extra(t, "shorthand")
+            out = []
+            for element in value:
+                if shorthand and isinstance(element, str):
+                    element = {shorthand: element}
+                if isinstance(item, inspect.StructType):
+                    out.append(self.record(element, item, where, f"{what}, {_SINGULAR.get(f.encode_name, f.encode_name)}"))
+                else:
+                    out.append(element)
+            return out
+        if _is_text(t):
+            return self.text(value, t, f, where, what)
+        return value
+
+    def text(self, value: Any, t: Any, f: Any, where: str, what: str) -> Any:
+        if isinstance(value, dt.date):
+            value = value.isoformat()
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            return value
+        text = str(value)
+        if "\x00" in text:
+            raise InputError("contains a NUL byte", location=f"{where}: {what}", field=f.encode_name)
+        if not _extra(t, "verbatim"):
+            text = text.strip()
+        if not text:
+            if f.required:
+                raise InputError("must not be empty", location=f"{where}: {what}", field=f.encode_name)
+            return None
+        return text
+
+
+_AT = re.compile(r"^(?P<head>.*?)(?: - at `\$(?P<path>[^`]*)`)?$", re.S)
+_STEP = re.compile(r"\.(\w+)|\[(\d+)\]|\[[^\]]*\]")
+_WORDS = {"str": "text", "array": "a list", "object": "a mapping", "int": "a number", "float": "a number",
+          "bool": "true/false", "null": "empty"}  # fmt: skip
+
+
+def _explain(exc: msgspec.ValidationError, record: Any, info: Any, where: str, what: str) -> InputError:
+    """msgspec's message, as one line that says which record, which field and what is wrong."""
+    match = _AT.match(str(exc))
+    assert match is not None
+    head, path = match.group("head"), match.group("path") or ""
+    node, t, fld = record, info, None
+    loc_line = getattr(record, "line", 0)
+    parent_is_key_list = False
+    for step in _STEP.finditer(path):
+        name, index = step.group(1), step.group(2)
+        if name is not None:
+            field_info = next((f for f in (_struct_of(t) or t).fields if f.encode_name == name), None)
+            fld = name
+            node = node.get(name) if isinstance(node, dict) else None
+            t = field_info.type if field_info is not None else None
+            parent_is_key_list = False
+            struct = _struct_of(t) if t is not None else None
+            if struct is not None and isinstance(node, dict):
+                what, t, fld = f"{what}, {name}", struct, None
+                loc_line = getattr(node, "line", loc_line)
+        elif index is not None:
+            node = node[int(index)] if isinstance(node, list) and int(index) < len(node) else None
+            item = _bare(_list_of(t)) if t is not None else None
+            if isinstance(item, msgspec.inspect.StructType):
+                what, t, fld = f"{what}, {_SINGULAR.get(fld or '', fld)}", item, None
+                loc_line = getattr(node, "line", loc_line)
+            else:
+                parent_is_key_list, t = True, item
+        else:  # a mapping's entry (curated)
+            parent_is_key_list = False
+            t = None
+    location = f"{where.split(':')[0]}:{loc_line}" if loc_line else where
+    location = f"{location}: {what}"
+    problem = head
+    custom = re.match(r"^field '([^']+)': (.*)$", head, re.S)
+    if custom:
+        return InputError(custom.group(2), location=location, field=custom.group(1))
+    if fld == "curated" or path.startswith(".curated"):
+        return InputError("must map field names to the basis for the curator's addition", location=location,
+                          field="curated")  # fmt: skip
+    if m := re.match(r"Object contains unknown field `([^`]+)`", head):
+        return InputError(f"unknown field '{m.group(1)}'", location=location)
+    if m := re.match(r"Object missing required field `([^`]+)`", head):
+        return InputError("is required", location=location, field=m.group(1))
+    kind = _extra(t, "kind") if t is not None else None
+    if parent_is_key_list:
+        return InputError(f"every entry must be a key, not {node!r}", location=location, field=fld)
+    if m := re.match(r"Expected `([^`]+)`, got `([^`]+)`", head):
+        expected = [w for w in m.group(1).split(" | ") if w != "null"]
+        problem = f"must be {_WORDS.get(expected[0], expected[0])}, not {_WORDS.get(m.group(2), m.group(2))}"
+    elif head.startswith("Expected `str` matching regex"):
+        if kind == "date":
+            problem = f"'{node}' is not a date (YYYY, YYYY-MM or YYYY-MM-DD)"
+        else:
+            problem = f"'{node}' is not a valid key (lowercase letters, digits, '.', '_' and '-')"
+    elif head.startswith("Expected `str` of length <="):
+        problem = f"is {len(str(node))} characters long; a key has at most {MAX_KEY}"
+    elif m := re.match(r"Invalid enum value (.*)$", head):
+        allowed = _literal_values(t)
+        shown = ", ".join(sorted(allowed)) if len(allowed) < 12 else "a CSL item type (book, chapter, ...)"
+        problem = f"'{node}' is not one of: {shown}"
+    return InputError(problem, location=location, field=fld)
+
+
+def _literal_values(t: Any) -> tuple[str, ...]:
+    inspect = msgspec.inspect
+    t = _bare(t)
+    if isinstance(t, inspect.UnionType):
+        return next((tuple(map(str, x.values)) for x in t.types if isinstance(x, inspect.LiteralType)), ())
+    return tuple(map(str, getattr(t, "values", ())))
+
+
+def _set_locs(rec: Any, source_name: str, data: Any) -> None:
+    """Every record and nested record knows where it was read (``file:line``) for later errors."""
+    line = getattr(data, "line", 0)
+    if isinstance(rec, Record):
+        rec.loc = f"{source_name}:{line}" if line else source_name
+        for f in msgspec.structs.fields(rec):
+            value = getattr(rec, f.name)
+            raw = data.get(f.encode_name) if isinstance(data, dict) else None
+            if isinstance(value, Record):
+                _set_locs(value, source_name, raw if raw is not None else data)
+            elif isinstance(value, list) and value and isinstance(value[0], Record):
+                for i, item in enumerate(value):
+                    sub = raw[i] if isinstance(raw, list) and i < len(raw) else data
+                    _set_locs(item, source_name, sub if isinstance(sub, dict) else data)
+
+
+def _convert(cls: type[Record], record: Any, *, source_name: str, what: str, line: int) -> Any:
+    where = f"{source_name}:{line}" if line else source_name
+    if not isinstance(record, dict):
+        raise InputError(f"{what} must be a mapping of fields, not {_typename(record)}", location=where)
+    info = _info(cls)
+    normal = _Normaliser(source_name).record(record, info, where, what)
+    try:
+        rec = msgspec.convert(normal, cls)
+    except msgspec.ValidationError as exc:
+        raise _explain(exc, normal, info, where, what) from None
+    _set_locs(rec, source_name, normal)
+    return rec
+
+
+def _read_text_file(rec: SourceRec, base_dir: Path | None, where: str) -> None:
+    name = rec.text_file
+    if name is None:
+        return
     path = Path(name)
     if base_dir is None or path.is_absolute() or ".." in path.parts:
-        raise r.error(f"'{name}' must be a file name beside the dataset", "text_file")
+        raise InputError(f"'{name}' must be a file name beside the dataset", location=where, field="text_file")
     full = base_dir / path
     try:
         data = full.read_bytes()
     except OSError as exc:
-        raise r.error(f"cannot read '{full}': {exc.strerror}", "text_file") from None
+        raise InputError(f"cannot read '{full}': {exc.strerror}", location=where, field="text_file") from None
     try:
-        return data.decode("utf-8-sig")
+        rec.text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise r.error(f"'{full}' is not valid UTF-8 (byte {exc.start})", "text_file") from None
+        raise InputError(f"'{full}' is not valid UTF-8 (byte {exc.start})", location=where,
+                         field="text_file") from None  # fmt: skip
+    rec.text_file = None
 
 
-def _claim(r: _Reader) -> ClaimRec:
-    citations = []
-    for item in r.items("citations"):
-        c = _Reader(r.source_name, item, f"{r.what}, citation", r.line)
-        citations.append(
-            CitationRec(
-                source=c.key("source"),
-                stance=c.choice("stance", STANCES, required=True) or "",
-                locator=c.text("locator"),
-                label=c.text("label"),
-                anchor=_anchor(c),
-                note=c.text("note"),
-                loc=c.loc,
-            )
-        )
-        c.done()
-    relations = []
-    for item in r.items("relations"):
-        c = _Reader(r.source_name, item, f"{r.what}, relation", r.line)
-        relations.append(
-            RelationRec(
-                relation=c.choice("relation", RELATIONS, required=True) or "",
-                claim=c.key("claim"),
-                note=c.text("note"),
-                loc=c.loc,
-            )
-        )
-        c.done()
-    return ClaimRec(
-        key=r.key(),
-        text=r.req("text"),
-        kind=r.choice("kind", CLAIM_KINDS, required=True) or "",
-        tags=r.keys("tags"),
-        about=r.keys("about"),
-        citations=citations,
-        relations=relations,
-        note=r.text("note"),
-        curated=r.curated(),
-        loc=r.loc,
-    )
+def _record(kind: str, item: Any, *, source_name: str, what: str, line: int, base_dir: Path | None) -> Any:
+    from refdb.records import RECORDS
 
-
-def _quote(r: _Reader) -> QuoteRec:
-    return QuoteRec(
-        key=r.key(),
-        text=r.req("text"),
-        speaker=r.text("speaker"),
-        origin=_place(r, "origin"),
-        found_in=_place(r, "found_in"),
-        anchor=_anchor(r, exact_allowed=False),
-        claims=r.keys("claims"),
-        language=r.text("language"),
-        note=r.text("note"),
-        curated=r.curated(),
-        loc=r.loc,
-    )
-
-
-def _comment(r: _Reader) -> CommentRec:
-    disputes = []
-    for item in r.items("disputes"):
-        c = _Reader(r.source_name, item, f"{r.what}, dispute", r.line)
-        disputes.append(
-            DisputeRec(
-                claim=c.key("claim"),
-                stance=c.choice("stance", COMMENT_STANCES, default="disputes") or "",
-                note=c.text("note"),
-                loc=c.loc,
-            )
-        )
-        c.done()
-    return CommentRec(
-        key=r.key(),
-        text=r.req("text"),
-        answers=r.key("answers"),
-        author=r.text("author"),
-        author_label=r.text("author_label"),
-        date=r.date("date"),
-        source=r.text("source"),
-        anchor=_anchor(r, exact_allowed=False),
-        disputes=disputes,
-        note=r.text("note"),
-        curated=r.curated(),
-        loc=r.loc,
-    )
-
-
-_SECTIONS: dict[str, tuple[str, Callable[..., Any]]] = {
-    "people": ("person", _person),
-    "sources": ("source", _source),
-    "tags": (
-        "tag",
-        lambda r: TagRec(key=r.key(), label=r.req("label"), description=r.text("description"), loc=r.loc),
-    ),
-    "claims": ("claim", _claim),
-    "quotes": ("quote", _quote),
-    "comments": ("comment", _comment),
-}
-
-
-SECTION_OF = {
-    "person": "people",
-    "source": "sources",
-    "tag": "tags",
-    "claim": "claims",
-    "quote": "quotes",
-    "comment": "comments",
-}
+    rec = _convert(RECORDS[kind], item, source_name=source_name, what=what, line=line)
+    if isinstance(rec, SourceRec):
+        _read_text_file(rec, base_dir, f"{rec.loc}: {what}")
+    return rec
 
 
 def parse_record(kind: str, record: dict[str, Any], *, source_name: str, base_dir: Path | None = None) -> Any:
     """One record of a kind (person, source, tag, claim, quote, comment), checked like a file's."""
-    section = SECTION_OF[kind]
-    what, build = _SECTIONS[section]
-    reader = _Reader(source_name, record, f"{what} {record.get('key') or ''}".strip(), 0)
-    rec = build(reader, base_dir) if section == "sources" else build(reader)
-    reader.done()
-    return rec
+    what = f"{kind} {record.get('key') or ''}".strip() if isinstance(record, dict) else kind
+    return _record(kind, record, source_name=source_name, what=what, line=0, base_dir=base_dir)
 
 
 def parse(text: str, *, source_name: str, base_dir: Path | None = None) -> Dataset:
@@ -645,9 +343,10 @@ def parse(text: str, *, source_name: str, base_dir: Path | None = None) -> Datas
         line = text.count("\n", 0, text.index("\x00")) + 1
         raise InputError("contains a NUL byte", location=f"{source_name}:{line}")
     data = _yaml_load(text, source_name)
+    sections = Dataset.SECTIONS
     if not isinstance(data, dict):
         raise InputError(
-            f"a dataset is a mapping with the sections {', '.join(_SECTIONS)}; found {_typename(data)}",
+            f"a dataset is a mapping with the sections {', '.join(sections)}; found {_typename(data)}",
             location=source_name,
         )
     version = data.get("refdb")
@@ -656,29 +355,31 @@ def parse(text: str, *, source_name: str, base_dir: Path | None = None) -> Datas
             f"missing or unknown format marker 'refdb: {version}'; this refdb reads 'refdb: {FORMAT_VERSION}'",
             location=f"{source_name}:{getattr(data, 'line', 1)}",
         )
-    unknown = [name for name in data if name not in _SECTIONS and name != "refdb"]
+    unknown = [name for name in data if name not in sections and name != "refdb"]
     if unknown:
         raise InputError(
-            f"unknown section '{unknown[0]}'; the sections are: {', '.join(_SECTIONS)}", location=source_name
+            f"unknown section '{unknown[0]}'; the sections are: {', '.join(sections)}", location=source_name
         )
     dataset = Dataset()
-    for section, (what, build) in _SECTIONS.items():
+    for section in sections:
         items = data.get(section) or []
         if not isinstance(items, list):
             raise InputError(f"section '{section}' must be a list", location=source_name)
+        what_kind = _WHAT[section]
         seen: dict[str, str] = {}
-        out = getattr(dataset, section)
+        out = []
         for index, item in enumerate(items, start=1):
             key = item.get("key") if isinstance(item, dict) else None
-            reader = _Reader(source_name, item, f"{what} {key or f'#{index}'}", getattr(data, "line", 1))
-            record = build(reader, base_dir) if section == "sources" else build(reader)
-            reader.done()
+            line = getattr(item, "line", 0) or getattr(data, "line", 1)
+            record = _record(KIND_OF[section], item, source_name=source_name,
+                             what=f"{what_kind} {key or f'#{index}'}", line=line, base_dir=base_dir)  # fmt: skip
             if record.key in seen:
                 raise InputError(
-                    f"duplicate {what} key '{record.key}' (first at {seen[record.key]})", location=reader.loc
+                    f"duplicate {what_kind} key '{record.key}' (first at {seen[record.key]})", location=record.loc
                 )
-            seen[record.key] = reader.loc
+            seen[record.key] = record.loc
             out.append(record)
+        setattr(dataset, section, out)
     return dataset
 
 
@@ -686,182 +387,47 @@ def parse(text: str, *, source_name: str, base_dir: Path | None = None) -> Datas
 # writing
 
 
-def _date_text(date: PartialDate | None) -> str | None:
-    if date is None:
-        return None
-    year, month, day = date
-    out = f"{year:04d}"
-    if month:
-        out += f"-{month:02d}"
-        if day:
-            out += f"-{day:02d}"
-    return out
+def _clean(value: Any) -> Any:
+    """Plain data without empty values: what a dump writes."""
+    if isinstance(value, dict):
+        out = {}
+        for k, v in value.items():
+            v = _clean(v)
+            if v not in (None, [], {}, ""):
+                out[k] = v
+        return out
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
+    return value
 
 
-def _clean(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    return {k: v for k, v in pairs if v not in (None, [], {}, "")}
-
-
-def _anchor_out(anchor: Anchor | None) -> dict[str, Any] | None:
-    if anchor is None:
-        return None
-    return _clean([("exact", anchor.exact), ("prefix", anchor.prefix), ("suffix", anchor.suffix)]) or None
-
-
-def _place_out(place: PlaceRec | None) -> dict[str, Any] | None:
-    if place is None:
-        return None
-    return _clean([("source", place.source), ("locator", place.locator), ("label", place.label)])
+# the canonical order of the lists whose order carries no meaning
+_SORTED: dict[str, dict[str, Any]] = {
+    "people": {},
+    "sources": {},
+    "tags": {},
+    "claims": {"tags": None, "relations": lambda x: (x["claim"], x["relation"])},
+    "quotes": {"claims": None},
+    "comments": {"disputes": lambda d: d["claim"]},
+}
 
 
 def to_plain(dataset: Dataset) -> dict[str, Any]:
     """The dataset as plain dicts and lists in the file's field order, records sorted by key."""
-
-    def by_key(records: list[Any]) -> list[Any]:
-        return sorted(records, key=lambda rec: rec.key)
-
-    people = [
-        _clean(
-            [
-                ("key", p.key),
-                ("name", p.name),
-                ("family", p.family),
-                ("given", p.given),
-                ("particle", p.particle),
-                ("native", p.native),
-                (
-                    "variants",
-                    [
-                        _clean([("name", v.name), ("kind", v.kind), ("scheme", v.scheme), ("note", v.note)])
-                        for v in p.variants
-                    ],
-                ),
-                ("note", p.note),
-                ("curated", dict(sorted(p.curated.items()))),
-            ]
-        )
-        for p in by_key(dataset.people)
-    ]
-    sources = [
-        _clean(
-            [
-                ("key", s.key),
-                ("type", s.type),
-                ("class", s.source_class),
-                ("genre", s.genre),
-                ("title", s.title),
-                ("short_title", s.short_title),
-                ("container_title", s.container_title),
-                ("contributors", [_clean([("person", c.person), ("role", c.role)]) for c in s.contributors]),
-                ("publisher", s.publisher),
-                ("place", s.place),
-                ("issued", _date_text(s.issued) or s.issued_literal),
-                ("edition", s.edition),
-                ("volume", s.volume),
-                ("issue", s.issue),
-                ("pages", s.pages),
-                ("url", s.url),
-                ("isbn", s.isbn),
-                ("doi", s.doi),
-                ("language", s.language),
-                ("note", s.note),
-                ("curated", dict(sorted(s.curated.items()))),
-                ("text", s.text),
-            ]
-        )
-        for s in by_key(dataset.sources)
-    ]
-    tags = [
-        _clean([("key", t.key), ("label", t.label), ("description", t.description)])
-        for t in by_key(dataset.tags)
-    ]
-    claims = [
-        _clean(
-            [
-                ("key", c.key),
-                ("kind", c.kind),
-                ("text", c.text),
-                ("tags", sorted(c.tags)),
-                ("about", c.about),
-                (
-                    "citations",
-                    [
-                        _clean(
-                            [
-                                ("source", x.source),
-                                ("stance", x.stance),
-                                ("locator", x.locator),
-                                ("label", x.label),
-                                ("anchor", _anchor_out(x.anchor)),
-                                ("note", x.note),
-                            ]
-                        )
-                        for x in c.citations
-                    ],
-                ),
-                (
-                    "relations",
-                    [
-                        _clean([("relation", x.relation), ("claim", x.claim), ("note", x.note)])
-                        for x in sorted(c.relations, key=lambda x: (x.claim, x.relation))
-                    ],
-                ),
-                ("note", c.note),
-                ("curated", dict(sorted(c.curated.items()))),
-            ]
-        )
-        for c in by_key(dataset.claims)
-    ]
-    quotes = [
-        _clean(
-            [
-                ("key", q.key),
-                ("text", q.text),
-                ("speaker", q.speaker),
-                ("origin", _place_out(q.origin)),
-                ("found_in", _place_out(q.found_in)),
-                ("anchor", _anchor_out(q.anchor)),
-                ("claims", sorted(q.claims)),
-                ("language", q.language),
-                ("note", q.note),
-                ("curated", dict(sorted(q.curated.items()))),
-            ]
-        )
-        for q in by_key(dataset.quotes)
-    ]
-    comments = [
-        _clean(
-            [
-                ("key", c.key),
-                ("text", c.text),
-                ("author", c.author),
-                ("author_label", c.author_label),
-                ("date", _date_text(c.date)),
-                ("answers", c.answers),
-                ("source", c.source),
-                ("anchor", _anchor_out(c.anchor)),
-                (
-                    "disputes",
-                    [
-                        _clean([("claim", d.claim), ("stance", d.stance), ("note", d.note)])
-                        for d in sorted(c.disputes, key=lambda d: d.claim)
-                    ],
-                ),
-                ("note", c.note),
-                ("curated", dict(sorted(c.curated.items()))),
-            ]
-        )
-        for c in by_key(dataset.comments)
-    ]
-    return {
-        "refdb": FORMAT_VERSION,
-        "people": people,
-        "sources": sources,
-        "tags": tags,
-        "claims": claims,
-        "quotes": quotes,
-        "comments": comments,
-    }
+    out: dict[str, Any] = {"refdb": FORMAT_VERSION}
+    for section in Dataset.SECTIONS:
+        records = []
+        for rec in sorted(getattr(dataset, section), key=lambda r: r.key):
+            plain = _clean(msgspec.to_builtins(rec))
+            plain.pop("text_file", None)
+            for name, order in _SORTED[section].items():
+                if name in plain:
+                    plain[name] = sorted(plain[name], key=order)
+            if "curated" in plain:
+                plain["curated"] = dict(sorted(plain["curated"].items()))
+            records.append(plain)
+        out[section] = records
+    return out
 
 
 def dumps(dataset: Dataset) -> str:

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from refdb.models.base import Base
 from refdb.models.sources import Source
+from refdb.vocab import RELATIONS, STANCES, check_in
 
 
 class Tag(Base):
@@ -59,7 +60,7 @@ class Citation(Base):
     __tablename__ = "citation"
     __table_args__ = (
         UniqueConstraint("claim_id", "position"),
-        CheckConstraint("stance IN ('asserts','supports','reports','rejects','disputes')", name="stance"),
+        CheckConstraint(check_in("stance", STANCES), name="stance"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -85,7 +86,7 @@ class ClaimRelation(Base):
 
     __tablename__ = "claim_relation"
     __table_args__ = (
-        CheckConstraint("relation IN ('supports','refines','contradicts')", name="relation"),
+        CheckConstraint(check_in("relation", RELATIONS), name="relation"),
         CheckConstraint("from_claim_id <> to_claim_id", name="not_self"),
     )
 

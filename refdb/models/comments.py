@@ -6,6 +6,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from refdb.models.base import Base
+from refdb.vocab import COMMENT_STANCES, check_in
 
 
 class Comment(Base):
@@ -31,7 +32,7 @@ class Comment(Base):
 class CommentClaim(Base):
     __tablename__ = "comment_claim"
     __table_args__ = (
-        CheckConstraint("stance IN ('disputes','rejects','supports','qualifies')", name="stance"),
+        CheckConstraint(check_in("stance", COMMENT_STANCES), name="stance"),
     )
 
     comment_id: Mapped[int] = mapped_column(ForeignKey("comment.id", ondelete="CASCADE"), primary_key=True)

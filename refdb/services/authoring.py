@@ -1,19 +1,21 @@
 """Authoring: add, edit, link, remove and merge records, one command = one transaction.
 
-Every write goes through the dataset loader (``services.dataset``), so a record added from the
+Every write goes through the one writer (``services.store``) after the dataset reader, so a record added from the
 command line is checked exactly like one loaded from a file: types, allowed values, references
 and anchors.  Keys are generated from the content when not given: stable and unique.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+import re
 from typing import Any
 
+import msgspec
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from refdb.errors import ConflictError, NotFoundError, UsageError
+from refdb import records
+from refdb.errors import ConflictError, InputError, NotFoundError, UsageError
 from refdb.formats import dataset as fmt
 from refdb.models import (
     KEYED,
@@ -32,14 +34,13 @@ from refdb.models import (
     QuoteClaim,
     Source,
 )
-from refdb.services import dataset as loading
+from refdb.records import ClaimRec, CommentRec, DisputeRec, NameRec, PersonRec, QuoteRec, RelationRec
+from refdb.services import store
+from refdb.services.dataset import export_dataset
 from refdb.textnorm import slugify
 
 MODELS: dict[str, Any] = dict(KEYED)
 KINDS = tuple(MODELS)
-# fields `edit --set` may change, per kind: the scalar fields of the dataset format, plus key lists
-LIST_FIELDS = {"tags", "about", "claims"}
-NESTED = {"variants", "contributors", "citations", "relations", "origin", "found_in", "anchor", "disputes"}
 
 
 def _model(kind: str) -> Any:
@@ -107,21 +108,41 @@ def add(session: Session, kind: str, record: dict[str, Any]) -> str:
 
 
 def _load(session: Session, kind: str, rec: Any) -> None:
-    loader = loading._Loader(session)
-    getattr(loader, f"load_{fmt.SECTION_OF[kind]}")([rec])
+    store.write_records(session, kind, [rec])
+
+
+def _replace(rec: Any, loc: str | None = None, **changes: Any) -> Any:
+    """A copy of a record with some fields changed (and, when given, where the change comes from),
+    checked by the definition's rules."""
+    where = loc if loc is not None else rec.loc
+    try:
+        copy = msgspec.structs.replace(rec, **changes)
+    except ValueError as exc:
+        match = re.match(r"^field '([^']+)': (.*)$", str(exc), re.S)
+        what = f"{where}: {type(rec).__name__.removesuffix('Rec').lower()} {rec.key}"
+        if match:
+            raise InputError(match.group(2), location=what, field=match.group(1)) from None
+        raise InputError(str(exc), location=what) from None
+    copy.loc = where
+    return copy
+
+
+def _located(rec: Any, loc: str) -> Any:
+    rec.loc = loc
+    return rec
 
 
 def get(session: Session, kind: str, key: str) -> Any:
     _model(kind)
-    records = getattr(loading.export_dataset(session, only=(kind, key)), fmt.SECTION_OF[kind])
-    if not records:
+    found = getattr(export_dataset(session, only=(kind, key)), records.SECTION_OF[kind])
+    if not found:
         raise NotFoundError(f"no {kind} with key '{key}'")
-    return records[0]
+    return found[0]
 
 
 def _plain(kind: str, rec: Any) -> dict[str, Any]:
-    section = fmt.SECTION_OF[kind]
-    data = fmt.to_plain(fmt.Dataset(**{section: [rec]}))
+    section = records.SECTION_OF[kind]
+    data = fmt.to_plain(records.Dataset(**{section: [rec]}))  # type: ignore[arg-type]
     plain: dict[str, Any] = data[section][0]
     if kind == "source" and rec.text is not None:
         plain["text"] = rec.text
@@ -132,17 +153,17 @@ def edit(session: Session, kind: str, key: str, changes: dict[str, str], unset: 
     """Change fields (``--set FIELD=VALUE``, ``--unset FIELD``); ``key`` renames the record."""
     rec = get(session, kind, key)
     plain = _plain(kind, rec)
-    known = _editable(kind)
+    known = records.editable_fields(kind)
     for name in [*changes, *unset]:
         base = name.split(".", 1)[0]
-        if base in NESTED:
+        if base in records.nested_fields(kind):
             raise UsageError(
                 f"'{name}' is not set with edit; use the 'refdb link' commands or 'refdb add variant'"
             )
         if base not in known and base != "curated":
             raise UsageError(f"a {kind} has no field '{name}'; the fields are: {', '.join(sorted(known))}")
     for name in unset:
-        if name == "key" or name in _required(kind):
+        if name == "key" or name in records.required_fields(kind):
             raise UsageError(f"'{name}' is required for a {kind} and cannot be unset")
         if name.startswith("curated."):
             plain.get("curated", {}).pop(name.split(".", 1)[1], None)
@@ -152,7 +173,7 @@ def edit(session: Session, kind: str, key: str, changes: dict[str, str], unset: 
     for name, value in changes.items():
         if name.startswith("curated."):
             plain.setdefault("curated", {})[name.split(".", 1)[1]] = value
-        elif name in LIST_FIELDS:
+        elif name in records.key_list_fields(kind):
             plain[name] = [v.strip() for v in value.split(",") if v.strip()]
         else:
             plain[name] = value
@@ -168,30 +189,13 @@ def edit(session: Session, kind: str, key: str, changes: dict[str, str], unset: 
     return str(updated.key)
 
 
-def _editable(kind: str) -> set[str]:
-    return {
-        "person": {"key", "name", "family", "given", "particle", "native", "note"},
-        "source": {"key", "type", "class", "genre", "title", "short_title", "container_title", "publisher", "place",
-                   "issued", "edition", "volume", "issue", "pages", "url", "isbn", "doi", "language", "note", "text"},
-        "tag": {"key", "label", "description"},
-        "claim": {"key", "kind", "text", "tags", "about", "note"},
-        "quote": {"key", "text", "speaker", "claims", "language", "note"},
-        "comment": {"key", "text", "author", "author_label", "date", "answers", "source", "note"},
-    }[kind]  # fmt: skip
-
-
-def _required(kind: str) -> set[str]:
-    return {"person": {"name"}, "source": {"type", "title"}, "tag": {"label"}, "claim": {"text", "kind"},
-            "quote": {"text"}, "comment": {"text", "answers"}}[kind]  # fmt: skip
-
-
 # ------------------------------------------------------------------------------------------- links
 
 
 def link_citation(session: Session, claim: str, source: str, *, stance: str, locator: str | None,
                   label: str | None, exact: str | None, prefix: str | None, suffix: str | None,
                   note: str | None) -> None:  # fmt: skip
-    rec: fmt.ClaimRec = get(session, "claim", claim)
+    rec: ClaimRec = get(session, "claim", claim)
     if any(c.source == source and c.locator == locator and c.stance == stance for c in rec.citations):
         raise ConflictError(
             f"claim '{claim}' already cites '{source}'" + (f" at {locator}" if locator else "")
@@ -215,7 +219,7 @@ def link_citation(session: Session, claim: str, source: str, *, stance: str, loc
 
 
 def unlink_citation(session: Session, claim: str, source: str, locator: str | None) -> int:
-    rec: fmt.ClaimRec = get(session, "claim", claim)
+    rec: ClaimRec = get(session, "claim", claim)
     keep = [
         c for c in rec.citations if not (c.source == source and (locator is None or c.locator == locator))
     ]
@@ -224,19 +228,19 @@ def unlink_citation(session: Session, claim: str, source: str, locator: str | No
         raise NotFoundError(
             f"claim '{claim}' does not cite '{source}'" + (f" at {locator}" if locator else "")
         )
-    _load(session, "claim", replace(rec, citations=keep))
+    _load(session, "claim", _replace(rec, citations=keep))
     return removed
 
 
 def link_quote(session: Session, quote: str, claim: str, *, remove: bool = False) -> None:
-    rec: fmt.QuoteRec = get(session, "quote", quote)
+    rec: QuoteRec = get(session, "quote", quote)
     claims = _toggle(rec.claims, claim, remove, f"quote '{quote}'", "claim")
-    _load(session, "quote", replace(rec, claims=claims, loc=f"link quote {quote}"))
+    _load(session, "quote", _replace(rec, f"link quote {quote}", claims=claims))
 
 
 def link_comment(session: Session, comment: str, claim: str, *, stance: str, note: str | None,
                  remove: bool = False) -> None:  # fmt: skip
-    rec: fmt.CommentRec = get(session, "comment", comment)
+    rec: CommentRec = get(session, "comment", comment)
     present = [d for d in rec.disputes if d.claim == claim]
     if remove:
         if not present:
@@ -247,14 +251,14 @@ def link_comment(session: Session, comment: str, claim: str, *, stance: str, not
             raise ConflictError(f"comment '{comment}' is already linked to claim '{claim}'")
         disputes = [
             *rec.disputes,
-            fmt.DisputeRec(claim=claim, stance=stance, note=note, loc=f"link comment {comment}"),
+            _located(DisputeRec(claim=claim, stance=stance, note=note), f"link comment {comment}"),  # type: ignore[arg-type]
         ]
-    _load(session, "comment", replace(rec, disputes=disputes))
+    _load(session, "comment", _replace(rec, disputes=disputes))
 
 
 def link_relation(session: Session, claim: str, other: str, *, relation: str, note: str | None,
                   remove: bool = False) -> None:  # fmt: skip
-    rec: fmt.ClaimRec = get(session, "claim", claim)
+    rec: ClaimRec = get(session, "claim", claim)
     present = [r for r in rec.relations if r.claim == other and r.relation == relation]
     if remove:
         if not present:
@@ -265,14 +269,14 @@ def link_relation(session: Session, claim: str, other: str, *, relation: str, no
             raise ConflictError(f"claim '{claim}' already {relation} '{other}'")
         relations = [
             *rec.relations,
-            fmt.RelationRec(relation=relation, claim=other, note=note, loc=f"link relation {claim}"),
+            _located(RelationRec(relation=relation, claim=other, note=note), f"link relation {claim}"),  # type: ignore[arg-type]
         ]
-    _load(session, "claim", replace(rec, relations=relations))
+    _load(session, "claim", _replace(rec, f"link relation {claim}", relations=relations))
 
 
 def link_tags(session: Session, claim: str, tags: list[str], *, remove: bool = False) -> list[str]:
     """Tag a claim (creating tags that do not exist yet); returns the tags created."""
-    rec: fmt.ClaimRec = get(session, "claim", claim)
+    rec: ClaimRec = get(session, "claim", claim)
     created = []
     current = list(rec.tags)
     for tag in tags:
@@ -280,7 +284,7 @@ def link_tags(session: Session, claim: str, tags: list[str], *, remove: bool = F
             add(session, "tag", {"key": tag, "label": tag.replace("-", " ").capitalize()})
             created.append(tag)
         current = _toggle(current, tag, remove, f"claim '{claim}'", "tag")
-    _load(session, "claim", replace(rec, tags=current, loc=f"link tag {claim}"))
+    _load(session, "claim", _replace(rec, f"link tag {claim}", tags=current))
     return created
 
 
@@ -296,7 +300,7 @@ def _toggle(items: list[str], item: str, remove: bool, owner: str, what: str) ->
 
 def add_variant(session: Session, person: str, name: str, *, kind: str, scheme: str | None,
                 note: str | None) -> None:  # fmt: skip
-    rec: fmt.PersonRec = get(session, "person", person)
+    rec: PersonRec = get(session, "person", person)
     if any(v.name == name for v in rec.variants) or name in (rec.name, rec.native):
         raise ConflictError(f"person '{person}' already has the name '{name}'")
     plain = _plain("person", rec)
@@ -334,15 +338,15 @@ def merge_people(session: Session, source_key: str, target_key: str) -> dict[str
     moved["comments"] = session.execute(
         update(Comment).where(Comment.author_id == src.id).values(author_id=dst.id)
     ).rowcount  # type: ignore[attr-defined]
-    dst_rec: fmt.PersonRec = get(session, "person", target_key)
-    src_rec: fmt.PersonRec = get(session, "person", source_key)
+    dst_rec: PersonRec = get(session, "person", target_key)
+    src_rec: PersonRec = get(session, "person", source_key)
     names = {dst_rec.name, dst_rec.native, *(v.name for v in dst_rec.variants)}
     variants = list(dst_rec.variants)
     native = dst_rec.native
     if src_rec.native and not native:
         native = src_rec.native
-    for v in [fmt.NameRec(name=src_rec.name, kind="variant", note=f"merged from '{source_key}'"),
-              *([fmt.NameRec(name=src_rec.native, kind="variant")] if src_rec.native and src_rec.native != native else []),
+    for v in [NameRec(name=src_rec.name, kind="variant", note=f"merged from '{source_key}'"),
+              *([NameRec(name=src_rec.native, kind="variant")] if src_rec.native and src_rec.native != native else []),
               *src_rec.variants]:  # fmt: skip
         if v.name not in names:
             variants.append(v)
@@ -350,7 +354,7 @@ def merge_people(session: Session, source_key: str, target_key: str) -> dict[str
     session.execute(delete(Curation).where(Curation.record_kind == "person", Curation.record_id == src.id))
     session.delete(src)
     session.flush()
-    _load(session, "person", replace(dst_rec, variants=variants, native=native))
+    _load(session, "person", _replace(dst_rec, variants=variants, native=native))
     return moved
 
 

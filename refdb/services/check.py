@@ -12,6 +12,7 @@ from refdb import fts
 from refdb.models import Citation, Claim, Comment, Person, PersonName, Quote, Source
 from refdb.services.anchors import locate
 from refdb.textnorm import has_cyrillic
+from refdb.vocab import ASSERTING_STANCES
 
 Problem = dict[str, Any]
 NEEDS_SHORT_TITLE_WORDS = 4  # Chicago shortens titles of more than four words
@@ -73,7 +74,7 @@ def _anchor(text_: str | None, exact: str, prefix: str | None, suffix: str | Non
 
 def _unasserted_claims(session: Session) -> list[Problem]:
     """Every claim needs a source that asserts it; a myth, one that reports or rejects it."""
-    asserted = select(Citation.claim_id).where(Citation.stance.in_(("asserts", "supports", "reports")))
+    asserted = select(Citation.claim_id).where(Citation.stance.in_(ASSERTING_STANCES))
     cited = select(Citation.claim_id)
     out = [
         _problem("claim", key, "asserted", "no source asserts, supports or reports it")

@@ -32,6 +32,7 @@ from refdb.models import (
 )
 from refdb.models.people import DERIVED_NAME_KINDS
 from refdb.services import lookup
+from refdb.vocab import ASSERTING_STANCES, OPPOSING_STANCES
 
 Record = dict[str, Any]
 
@@ -290,8 +291,8 @@ def claim_detail(session: Session, key: str) -> Record:
         "note": claim.note,
         "tags": _tags_for(session, [claim.id]).get(claim.id, []),
         "about": _subjects_for(session, [claim.id]).get(claim.id, []),
-        "asserted_by": [c["source"] for c in citations if c["stance"] in ("asserts", "supports", "reports")],
-        "rejected_by": [c["source"] for c in citations if c["stance"] in ("rejects", "disputes")],
+        "asserted_by": [c["source"] for c in citations if c["stance"] in ASSERTING_STANCES],
+        "rejected_by": [c["source"] for c in citations if c["stance"] in OPPOSING_STANCES],
         "citations": citations,
         "quotes": quotes,
         "comments": comments,
