@@ -50,11 +50,9 @@ from refdb.records import (
     CommentRec,
     Dataset,
     NameRec,
-    PersonRec,
     QuoteRec,
     Record,
     SourceRec,
-    TagRec,
 )
 from refdb.services import anchors
 from refdb.textnorm import has_cyrillic, padded, romanize
@@ -132,6 +130,17 @@ def person_name_rows(
 def title_norm(title: str | None, short_title: str | None) -> str:
     """The folded title words a lookup by title matches (one definition for every writer)."""
     return padded(" ".join(filter(None, [title, short_title])))
+
+
+def own_row(kind: str, rec: Any) -> dict[str, Any]:
+    """A record's row in its own table, but for the references to other records (which the writer
+    resolves): every scalar field in its column, and the columns derived from fields."""
+    row = {column: getattr(rec, attr) for attr, column in SCALARS[kind]}
+    if kind == "source":
+        year, month, day = rec.issued_date or (None, None, None)
+        row.update(issued_year=year, issued_month=month, issued_day=day, issued_literal=rec.issued_literal,
+                   title_norm=title_norm(rec.title, rec.short_title))  # fmt: skip
+    return row
 
 
 # -- links: the rows of other tables that belong to one record ------------------------------------
@@ -318,16 +327,11 @@ class Store:
 
     # -- rows per kind -------------------------------------------------------------------------------
     def _row(self, kind: str, rec: Any) -> dict[str, Any]:
-        row = {column: getattr(rec, attr) for attr, column in SCALARS[kind]}
-        extra: Callable[[Any], dict[str, Any]] | None = getattr(self, f"_row_{kind}", None)
-        if extra is not None:
-            row.update(extra(rec))
+        row = own_row(kind, rec)
+        references: Callable[[Any], dict[str, Any]] | None = getattr(self, f"_row_{kind}", None)
+        if references is not None:
+            row.update(references(rec))
         return row
-
-    def _row_source(self, rec: SourceRec) -> dict[str, Any]:
-        year, month, day = rec.issued_date or (None, None, None)
-        return {"issued_year": year, "issued_month": month, "issued_day": day,
-                "issued_literal": rec.issued_literal, "title_norm": title_norm(rec.title, rec.short_title)}  # fmt: skip
 
     def _prefetch_source(self, records: list[SourceRec]) -> None:
         self.prefetch("person", (c.person for r in records for c in r.contributors))
@@ -506,4 +510,5 @@ def _plural(n: int, kind: str) -> str:
     return f"{n} {'people' if kind == 'person' else kind + 's'}"
 
 
-__all__ = ["LoadReport", "PersonRec", "Store", "TagRec", "insert_rows", "person_name_rows", "title_norm", "write"]
+__all__ = ["LoadReport", "Store", "insert_rows", "own_row", "person_name_rows", "title_norm",
+           "write"]
