@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 
-from refdb import fts
+from refdb.db import fts
 from refdb.errors import InputError
 from refdb.formats import dataset as fmt
 from refdb.models import (
