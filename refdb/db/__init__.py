@@ -12,18 +12,17 @@ or ``refdb.cli`` (``migrations/env.py`` reads the models' metadata for Alembic).
 package does not import SQLAlchemy.
 """
 
-from refdb.db.engine import dispose_all, get_engine, is_sqlite, sqlite_path
+# What callers use (``from refdb.db import session_scope``); the rest is imported from its module.
+from refdb.db.engine import dispose_all, get_engine, sqlite_path
 from refdb.db.schema import HEAD_REVISION, current_revision, forget_schema_check
-from refdb.db.session import ensure_schema, session_scope
+from refdb.db.session import session_scope
 
 __all__ = [
     "HEAD_REVISION",
     "current_revision",
     "dispose_all",
-    "ensure_schema",
     "forget_schema_check",
     "get_engine",
-    "is_sqlite",
     "session_scope",
     "sqlite_path",
 ]

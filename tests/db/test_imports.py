@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import itertools
+import subprocess
 import sys
 from pathlib import Path
 
@@ -82,6 +83,17 @@ def test_there_is_no_import_circle_inside_refdb() -> None:
     assert not unknown, "import circles in refdb/:\n" + "\n".join(_circle(graph, g) for g in unknown)
     gone = [sorted(k) for k in KNOWN_CIRCLES if k not in {frozenset(g) for g in groups}]
     assert not gone, f"these circles are gone: delete them from KNOWN_CIRCLES: {gone}"
+
+
+def test_importing_the_db_layer_loads_neither_sqlalchemy_nor_alembic() -> None:
+    """They load when a function needs them: ``refdb --help`` and query commands stay light."""
+    probe = (
+        "import sys\n"
+        "import refdb.db, refdb.db.backup, refdb.db.fts, refdb.db.migrate\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'sqlalchemy', 'alembic'}))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert proc.stdout.strip() == "[]"
 
 
 def test_the_circle_finder_finds_a_circle() -> None:
