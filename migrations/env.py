@@ -1,4 +1,4 @@
-"""Alembic environment: metadata from refdb.models; the connection comes from refdb.migrate."""
+"""Alembic environment: metadata from refdb.models; the connection comes from refdb.db.migrate."""
 
 from __future__ import annotations
 

@@ -3,6 +3,10 @@
 Revision ID: ${up_revision}
 Revises: ${down_revision | comma,n}
 Create Date: ${create_date}
+
+Frozen once written: import only alembic, sqlalchemy and the standard library, and spell out any
+DDL this runs (copy it from refdb/db/fts.py's create_statements / trigger_statements if it touches
+the search index: a batch rebuild of claim, quote, comment or source drops its SQLite triggers).
 """
 
 from __future__ import annotations

@@ -222,7 +222,7 @@ def _head_revision() -> str:
 
 def _schema_digest() -> str:
     """The schema as the migrations (and the search index's DDL) make it: a cached database older than it is stale."""
-    return _digest(*sorted((ROOT / "migrations" / "versions").glob("*.py")), ROOT / "refdb" / "fts.py")
+    return _digest(*sorted((ROOT / "migrations" / "versions").glob("*.py")), ROOT / "refdb" / "db" / "fts.py")
 
 
 def _cache_key() -> str:

@@ -14,7 +14,7 @@ twenty.
 
 How: the schema comes from refdb's own migrations; rows go in with plain ``sqlite3``
 ``executemany`` in one transaction, with refdb's full-text triggers dropped for the load (they
-make bulk inserts ~14x slower) and the index rebuilt with ``refdb.fts.rebuild_sql`` afterwards.
+make bulk inserts ~14x slower) and the index rebuilt with ``refdb.db.fts.rebuild_sql`` afterwards.
 Derived columns use refdb's own functions: ``person_name.norm`` is ``textnorm.padded(name)``,
 the display/native/romanized name rows come from ``services.store.person_name_rows``, and
 ``source.title_norm`` is ``services.store.title_norm``, as every writer builds it.
@@ -43,7 +43,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from refdb import fts
+from refdb.db import fts
 from refdb.records import NameRec
 from refdb.services.citations import csl_name
 from refdb.services.store import person_name_rows
@@ -617,7 +617,7 @@ def build(out: Path, shape: Shape, seed: int) -> dict[str, Any]:
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     from refdb.db import dispose_all
-    from refdb.migrate import upgrade
+    from refdb.db.migrate import upgrade
 
     upgrade(f"sqlite:///{partial.resolve()}", "head")
     dispose_all()
@@ -637,9 +637,7 @@ def build(out: Path, shape: Shape, seed: int) -> dict[str, Any]:
     data = loader.load()
     timings["insert"] = time.perf_counter() - t
     t = time.perf_counter()
-    for statement in fts.rebuild_sql("sqlite"):
-        conn.execute(statement)
-    for statement in fts._sqlite_triggers():
+    for statement in fts.resume_statements("sqlite"):  # refill the index, then restore its triggers
         conn.execute(statement)
     timings["fts rebuild"] = time.perf_counter() - t
     conn.execute("COMMIT")

@@ -6,7 +6,7 @@
 * Markdown and HTML output escape what would be markup; HTML keeps only CSL's own rich-text tags.
 * Dataset YAML is only ever safe-loaded: a ``!!python/...`` tag is refused and runs nothing.
 * ``--output`` never overwrites without ``--force`` and never writes through a symbolic link.
-* No SQL is built from strings anywhere in ``refdb/`` except the allow-listed ``refdb/fts.py``.
+* No SQL is built from strings anywhere in ``refdb/`` except the allow-listed ``refdb/db/fts.py``.
 """
 
 from __future__ import annotations
@@ -329,9 +329,9 @@ def test_db_backup_never_overwrites_or_writes_through_a_symlink(cli: Cli, tmp_pa
 
 # --- no SQL built from strings ---------------------------------------------------------------------
 
-# refdb/fts.py builds the search index's DDL, triggers and refill from its own constants (table and
+# refdb/db/fts.py builds the search index's DDL, triggers and refill from its own constants (table and
 # column names, kind codes), never from input: it is the one file allowed to build SQL with f-strings.
-ALLOWED = {"refdb/fts.py"}
+ALLOWED = {"refdb/db/fts.py"}
 
 # SQL's verbs in capitals, or a statement's shape in any case ("select ... from", "insert into" ...)
 _DML_UPPER = re.compile(r"\b(SELECT|INSERT|UPDATE|DELETE)\b")

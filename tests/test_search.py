@@ -6,9 +6,8 @@ import json
 
 import pytest
 
-from refdb import migrate
 from refdb.services.search.query import Term, parse, to_fts5, to_tsquery
-from tests.conftest import Cli, invoke
+from tests.conftest import Cli
 
 
 def _search(cli: Cli, *args: str) -> list[dict]:  # type: ignore[type-arg]
@@ -97,17 +96,3 @@ def test_query_compilation() -> None:
     assert query.excluded == (Term(("fear",), negated=True),)
     assert to_fts5(query) == '(("stalin") AND ("open and") AND ("charm" *)) NOT ("fear")'
     assert to_tsquery(query) == "(('stalin')) & (('open' <-> 'and')) & (('charm':*)) & !('fear')"
-
-
-def test_index_follows_every_write_after_every_migration(db_url: str) -> None:
-    """A batch rebuild can drop FTS triggers; after each step down and up, new rows must be found."""
-    revisions = migrate.known_revisions()
-    for i, target in enumerate([*revisions[1:], "head"]):
-        if target != "head":
-            migrate.downgrade(db_url, target)
-        migrate.upgrade(db_url, "head")
-        word = f"zeppelinword{i}"
-        result = invoke(db_url, "add", "claim", f"A {word} claim.", "--key", f"z-{i}", "--kind", "factual")
-        assert result.exit_code == 0, result.output
-        hits = json.loads(invoke(db_url, "search", word, "--format", "json").stdout)
-        assert [h["key"] for h in hits] == [f"z-{i}"], target

@@ -18,11 +18,11 @@ def upgrade(
     revision: Annotated[str, typer.Argument(help="Target revision.")] = "head",
 ) -> None:
     """Migrate the schema up to a revision (default: the newest)."""
-    from refdb import migrate
-    from refdb.db import current_revision
+    from refdb.db import current_revision, migrate
+    from refdb.db.backup import backup_before_schema_change
 
     before = current_revision(ctx.obj)
-    backup = migrate.backup_before_schema_change(ctx.obj, before)
+    backup = backup_before_schema_change(ctx.obj, before)
     if backup:
         note(f"backed up the database to {backup}")
     migrate.upgrade(ctx.obj, revision)
@@ -35,11 +35,11 @@ def downgrade(
     revision: Annotated[str, typer.Argument(help="Target revision ('base' removes every table).")],
 ) -> None:
     """Migrate the schema down to a revision."""
-    from refdb import migrate
-    from refdb.db import current_revision
+    from refdb.db import current_revision, migrate
+    from refdb.db.backup import backup_before_schema_change
 
     before = current_revision(ctx.obj)
-    backup = migrate.backup_before_schema_change(ctx.obj, before)
+    backup = backup_before_schema_change(ctx.obj, before)
     if backup:
         note(f"backed up the database to {backup}")
     migrate.downgrade(ctx.obj, revision)
@@ -104,7 +104,7 @@ def backup(
         raise ConflictError(f"{file} exists; pass --force to overwrite it")
     path = sqlite_path(ctx.obj)
     if path is not None:
-        from refdb.services.backup import sqlite_backup
+        from refdb.db.backup import sqlite_backup
 
         current_revision(ctx.obj)  # a clear error if it is not a refdb database
         sqlite_backup(path, file)
@@ -132,13 +132,12 @@ def restore(
 
     path = sqlite_path(ctx.obj)
     if path is not None:
-        from refdb import migrate
-        from refdb.db import current_revision
-        from refdb.services.backup import check_sqlite_backup, sqlite_restore
+        from refdb.db import current_revision, migrate
+        from refdb.db.backup import backup_before_schema_change, check_sqlite_backup, sqlite_restore
 
         revision = check_sqlite_backup(file, migrate.known_revisions())
         if path.exists():
-            saved = migrate.backup_before_schema_change(ctx.obj, current_revision(ctx.obj) or "empty")
+            saved = backup_before_schema_change(ctx.obj, current_revision(ctx.obj) or "empty")
             if saved:
                 note(f"saved the current database to {saved}")
         dispose_all()

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import func, select, text, union
 from sqlalchemy.orm import Session
 
-from refdb import fts
+from refdb.db import fts
 from refdb.models import Citation, Claim, Comment, Person, PersonName, Quote, Source
 from refdb.services.anchors import locate
 from refdb.textnorm import has_cyrillic

@@ -29,7 +29,7 @@ import msgspec
 from sqlalchemy import Table, bindparam, delete, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
-from refdb import fts
+from refdb.db import fts
 from refdb.errors import InputError
 from refdb.models import (
     KEYED,

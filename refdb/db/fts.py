@@ -1,18 +1,22 @@
-"""The full-text index: DDL for each backend, used by migrations (and by bulk loads to rebuild).
+"""The full-text index as the schema's head defines it: its DDL, triggers and refill, per backend.
 
 One index, ``search_fts``, holds a row per claim, quote, comment and source.  Its rowid encodes
 the record: ``id * 4 + kind`` (claim 0, quote 1, comment 2, source 3), so the sync triggers touch
 exactly one row.  SQLite uses FTS5 with diacritics removed; PostgreSQL a table with a ``tsvector``
 column under a GIN index, with ``unaccent`` where the server has it.
 
+Bulk loads and ``refdb db reindex`` use the refill and trigger statements at run time.  Migrations
+never import this module: a revision carries the statements it runs, copied from
+:func:`create_statements` / :func:`trigger_statements` when it is written.  So a change here needs
+a new migration, and tests/db/test_migrations.py fails until the migrated database matches this
+module again.
+
 Pitfall (measured): an Alembic batch rebuild of claim/quote/comment/source on SQLite drops these
-triggers silently.  Every migration that rebuilds one of those tables must call
-``recreate_triggers(op)`` afterwards; tests add a record after every migration and search for it.
+triggers silently.  A migration that rebuilds one of those tables must re-create them afterwards
+(copy :func:`trigger_statements` into it); tests add a record after every migration and search for it.
 """
 
 from __future__ import annotations
-
-from typing import Any
 
 KINDS = {"claim": 0, "quote": 1, "comment": 2, "source": 3}
 # table, title expression, body expression (over NEW./OLD. row)
@@ -140,33 +144,26 @@ def _pg_fill() -> str:
 # ------------------------------------------------------------------------------------ interface
 
 
-def create(op: Any) -> None:
+def create_statements(dialect: str) -> list[str]:
     """Create the index and its triggers, and fill it from the existing rows."""
-    dialect = op.get_bind().dialect.name
-    for statement in _sqlite_statements() if dialect == "sqlite" else _pg_statements():
-        op.execute(statement)
+    return _sqlite_statements() if dialect == "sqlite" else _pg_statements()
 
 
-def drop(op: Any) -> None:
-    dialect = op.get_bind().dialect.name
+def drop_statements(dialect: str) -> list[str]:
     if dialect == "sqlite":
-        for statement in _sqlite_drop_triggers():
-            op.execute(statement)
-        op.execute("DROP TABLE IF EXISTS search_fts")
-        return
+        return [*_sqlite_drop_triggers(), "DROP TABLE IF EXISTS search_fts"]
+    out = []
     for table, _, _ in _DOCS.values():
-        op.execute(f"DROP TRIGGER IF EXISTS search_fts_{table}_sync ON {table}")
-        op.execute(f"DROP FUNCTION IF EXISTS search_fts_{table}_sync()")
-    op.execute("DROP TABLE IF EXISTS search_fts")
-    op.execute("DROP FUNCTION IF EXISTS refdb_unaccent(text)")
+        out.append(f"DROP TRIGGER IF EXISTS search_fts_{table}_sync ON {table}")
+        out.append(f"DROP FUNCTION IF EXISTS search_fts_{table}_sync()")
+    return [*out, "DROP TABLE IF EXISTS search_fts", "DROP FUNCTION IF EXISTS refdb_unaccent(text)"]
 
 
-def recreate_triggers(op: Any) -> None:
-    """After a batch rebuild of an indexed table (SQLite drops its triggers with the old table)."""
-    if op.get_bind().dialect.name != "sqlite":
-        return
-    for statement in _sqlite_drop_triggers() + _sqlite_triggers():
-        op.execute(statement)
+def trigger_statements(dialect: str) -> list[str]:
+    """The sync triggers alone (SQLite: what a batch rebuild of an indexed table drops)."""
+    if dialect == "sqlite":
+        return _sqlite_triggers()
+    return [s for s in _pg_statements() if s.startswith(("CREATE OR REPLACE FUNCTION search_fts_", "CREATE TRIGGER"))]
 
 
 def rebuild_sql(dialect: str) -> list[str]:
@@ -201,7 +198,7 @@ def index_since_sql(dialect: str, kind: str) -> str:
 def resume_triggers_statements(dialect: str) -> list[str]:
     """Restore the sync triggers without refilling the index."""
     if dialect == "sqlite":
-        return _sqlite_triggers()
+        return trigger_statements(dialect)
     return [f"ALTER TABLE {table} ENABLE TRIGGER search_fts_{table}_sync" for table, _, _ in _DOCS.values()]
 
 
@@ -215,7 +212,8 @@ def suspend_statements(dialect: str) -> list[str]:
 def resume_statements(dialect: str) -> list[str]:
     """Refill the index and restore the triggers after a bulk load."""
     if dialect == "sqlite":
-        return [*rebuild_sql(dialect), *_sqlite_triggers()]
+        return [*rebuild_sql(dialect), *trigger_statements(dialect)]
     return [*rebuild_sql(dialect)] + [
         f"ALTER TABLE {table} ENABLE TRIGGER search_fts_{table}_sync" for table, _, _ in _DOCS.values()
     ]
+

@@ -2,15 +2,33 @@
 
 SQLite: the online backup API copies a consistent snapshot page by page, even under concurrent
 writers.  PostgreSQL: a backup is a dataset dump (``refdb dump``'s format), and ``pg_dump`` is the
-tool for a server-level copy; a restore loads the dump into an empty database.
+tool for a server-level copy; a restore loads the dump into an empty database (``refdb db
+backup``/``restore`` do that part above, through the services).
 """
 
 from __future__ import annotations
 
 import sqlite3
+from datetime import datetime
 from pathlib import Path
 
+from refdb.db.engine import sqlite_path
 from refdb.errors import ConflictError, DatabaseError, InputError
+
+
+def backup_before_schema_change(url: str, revision: str | None) -> str | None:
+    """Copy an SQLite file aside (online backup API) before its schema is rewritten.
+
+    Returns the backup's path, or None when there is nothing to keep (an empty database, or a
+    server database: back those up with pg_dump or 'refdb dump').
+    """
+    path = sqlite_path(url)
+    if path is None or revision is None or not path.exists():
+        return None
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.name}.{revision}.{stamp}.bak")
+    sqlite_backup(path, target)
+    return str(target)
 
 
 def sqlite_backup(source: Path, target: Path) -> None:

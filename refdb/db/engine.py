@@ -1,0 +1,139 @@
+"""Engines: one per URL per process, configured for the backend, and what the driver's errors mean.
+
+SQLite: the driver's own transaction handling is switched off and refdb emits ``BEGIN`` itself
+(``BEGIN IMMEDIATE`` for writers, so concurrent writers queue on the busy timeout instead of failing
+on lock upgrade), with foreign keys on and WAL journaling.  PostgreSQL: a writer blocked by another's
+lock gives up after the same busy timeout (``lock_timeout``).  SQLAlchemy is imported on first use.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from refdb.config import redact
+from refdb.errors import ConflictError, DatabaseError
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+BUSY_TIMEOUT_S = 60.0  # how long a writer waits for another's lock; REFDB_BUSY_TIMEOUT overrides
+
+_engines: dict[str, Engine] = {}
+
+
+def busy_timeout_s() -> float:
+    """Seconds a writer waits for another writer's lock before giving up (REFDB_BUSY_TIMEOUT)."""
+    try:
+        value = float(os.environ.get("REFDB_BUSY_TIMEOUT", BUSY_TIMEOUT_S))
+    except ValueError:
+        return BUSY_TIMEOUT_S
+    return value if value > 0 else BUSY_TIMEOUT_S
+
+
+def is_sqlite(url: str) -> bool:
+    return url.startswith("sqlite")
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file behind an SQLite URL, or None for memory databases and other backends."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return None
+    return Path(parsed.database)
+
+
+def get_engine(url: str) -> Engine:
+    """One engine per URL per process, configured for the backend."""
+    if url in _engines:
+        return _engines[url]
+    from sqlalchemy import create_engine, event
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+    try:
+        if is_sqlite(url):
+            path = sqlite_path(url)
+            if path is not None:
+                _check_sqlite_file(path)
+            engine = create_engine(url, connect_args={"timeout": busy_timeout_s()})
+            _configure_sqlite(engine, event)
+        else:
+            lock_ms = int(busy_timeout_s() * 1000)
+            engine = create_engine(url, connect_args={"options": f"-c lock_timeout={lock_ms}"})
+    except (ArgumentError, NoSuchModuleError, ValueError) as exc:
+        raise DatabaseError(f"cannot use database URL '{redact(url)}': {exc}") from None
+    except ImportError as exc:
+        raise DatabaseError(
+            f"cannot use database URL '{redact(url)}': its driver is not installed ({exc.name or exc})"
+        ) from None
+    _engines[url] = engine
+    return engine
+
+
+def _check_sqlite_file(path: Path) -> None:
+    if path.is_dir():
+        raise DatabaseError(f"{path} is a directory, not a database file")
+    from refdb.config import default_database_path
+
+    if path.parent == default_database_path().parent:
+        path.parent.mkdir(parents=True, exist_ok=True)  # the user data directory, on first use
+    elif not path.parent.is_dir():
+        raise DatabaseError(f"cannot create the database {path}: the directory {path.parent} does not exist")
+
+
+def _configure_sqlite(engine: Engine, event: Any) -> None:
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # refdb emits BEGIN itself (see below)
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_s() * 1000)}")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        # WAL: readers never block the writer and a crash mid-write leaves the last commit intact
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.close()
+
+    def _on_begin(connection: Any) -> None:
+        write = connection.get_execution_options().get("refdb_write", False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+    event.listen(engine, "connect", _on_connect)
+    event.listen(engine, "begin", _on_begin)
+
+
+def dispose_all() -> None:
+    for engine in _engines.values():
+        engine.dispose()
+    _engines.clear()
+
+
+# ------------------------------------------------------------------------ the driver's errors
+
+
+def first_line(exc: BaseException) -> str:
+    orig = getattr(exc, "orig", None) or exc
+    return str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
+
+
+def is_conflict(exc: Any) -> bool:
+    """An integrity violation, or PostgreSQL's serialization failure, deadlock, lock not available."""
+    from sqlalchemy.exc import IntegrityError
+
+    if isinstance(exc, IntegrityError):
+        return True
+    code = getattr(getattr(exc, "orig", None), "sqlstate", None)
+    return code in {"40001", "40P01", "55P03"}
+
+
+def translate_operational_error(exc: Any, url: str) -> DatabaseError | ConflictError:
+    message = first_line(exc)
+    sqlstate = getattr(getattr(exc, "orig", None), "sqlstate", None)
+    if "locked" in message or "busy" in message or sqlstate == "55P03":
+        return ConflictError(
+            f"the database is busy: another refdb process held the write lock for more than "
+            f"{busy_timeout_s():g} s; nothing was changed, run the command again"
+        )
+    if "not a database" in message or "malformed" in message:
+        return DatabaseError(f"{redact(url)} is not a refdb database (or it is damaged): {message}")
+    return DatabaseError(f"cannot use the database {redact(url)}: {message}")
