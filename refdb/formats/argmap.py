@@ -36,11 +36,21 @@ Record = dict[str, Any]
 
 NODE_KINDS = ("claim", "source", "quote", "comment")
 # where each kind of record lives under --link-base (the browser interface serves these paths)
-LINK_PATHS = {"claim": "claims", "source": "sources", "quote": "quotes", "comment": "comments", "person": "people"}
+LINK_PATHS = {
+    "claim": "claims",
+    "source": "sources",
+    "quote": "quotes",
+    "comment": "comments",
+    "person": "people",
+}
 SUPPORT = ("asserts", "supports", "evidence")
 OPPOSE = ("rejects", "disputes", "contradicts")
 NEUTRAL = ("refines", "reports", "qualifies")
-TONES = {**dict.fromkeys(SUPPORT, "support"), **dict.fromkeys(OPPOSE, "oppose"), **dict.fromkeys(NEUTRAL, "neutral")}
+TONES = {
+    **dict.fromkeys(SUPPORT, "support"),
+    **dict.fromkeys(OPPOSE, "oppose"),
+    **dict.fromkeys(NEUTRAL, "neutral"),
+}
 MAX_TEXT = 420  # characters of a claim, quote or comment shown in its box; the rest is " …"
 WRAP = 34  # characters per line of a box
 MAX_LINES = 10
@@ -117,7 +127,11 @@ def clean(text: str | None) -> str:
     """One line of printable text: control, format and unassigned characters dropped, spaces collapsed."""
     if not text:
         return ""
-    kept = (" " if ch.isspace() else ch for ch in text if ch.isspace() or unicodedata.category(ch) not in _INVISIBLE)
+    kept = (
+        " " if ch.isspace() else ch
+        for ch in text
+        if ch.isspace() or unicodedata.category(ch) not in _INVISIBLE
+    )
     return " ".join("".join(kept).split())
 
 
@@ -136,7 +150,11 @@ def wrap(text: str, width: int = WRAP, max_lines: int = MAX_LINES) -> list[str]:
 def _html(text: str) -> str:
     """Text for a Graphviz HTML-like label (XML character data and attribute values)."""
     return (
-        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;").replace("'", "&#39;")
+        text.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace('"', "&quot;")
+        .replace("'", "&#39;")
     )
 
 
@@ -199,7 +217,9 @@ def build(records: Record) -> ArgumentMap:
         edges.append(Edge(f"source:{cit['source']}", f"claim:{cit['claim']}", "citation", cit["stance"], where,
                           cit["stance"] + (f" · {where}" if where else "")))  # fmt: skip
     for link in records.get("quote_claims") or []:
-        edges.append(Edge(f"quote:{link['quote']}", f"claim:{link['claim']}", "quote", "evidence", "", "evidence"))
+        edges.append(
+            Edge(f"quote:{link['quote']}", f"claim:{link['claim']}", "quote", "evidence", "", "evidence")
+        )
     for link in records.get("comment_claims") or []:
         edges.append(Edge(f"comment:{link['comment']}", f"claim:{link['claim']}", "comment", link["stance"], "",
                           link["stance"]))  # fmt: skip
@@ -277,22 +297,42 @@ def _ranks(graph: ArgumentMap) -> dict[str, int]:
     return rank
 
 
-def rankdir(graph: ArgumentMap) -> str:
-    """Left to right or top down: whichever gives a drawing nearer a landscape page (3:2).
+def _largest_component(graph: ArgumentMap) -> ArgumentMap:
+    parent = {n.id: n.id for n in graph.nodes}
 
-    A box is about three times as wide as it is tall, so a layer of many boxes is compact as a
-    column (LR) and sprawls as a row (TB).
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for e in graph.edges:
+        parent[find(e.tail)] = find(e.head)
+    groups: dict[str, list[Node]] = defaultdict(list)
+    for n in graph.nodes:
+        groups[find(n.id)].append(n)
+    biggest = max(groups.values(), key=lambda g: (len(g), [n.id for n in g]))
+    ids = {n.id for n in biggest}
+    edges = tuple(e for e in graph.edges if e.tail in ids)
+    return ArgumentMap(graph.seeds, graph.depth, tuple(biggest), edges)
+
+
+def rankdir(graph: ArgumentMap) -> str:
+    """Left to right or top down: whichever draws the largest connected part nearer a 3:2 page.
+
+    Graphviz packs the parts side by side, so the direction only shapes each part.  A box is about
+    three times as wide as it is tall, so a layer of many boxes is compact as a column (LR) and
+    sprawls as a row (TB); on a tie the map reads left to right, evidence first.
     """
     if not graph.nodes:
         return "LR"
-    ranks = _ranks(graph)
+    ranks = _ranks(_largest_component(graph))
     per_rank: dict[int, int] = defaultdict(int)
     for r in ranks.values():
         per_rank[r] += 1
     layers, widest = len(per_rank), max(per_rank.values())
-    box_w, box_h, gap = 3.0, 1.2, 1.4
-    lr = (layers * (box_w + gap)) / (widest * box_h)
-    tb = (widest * (box_w + 0.3)) / (layers * (box_h + gap))
+    lr = (layers * 4.6) / (widest * 1.3)
+    tb = (widest * 3.3) / (layers * 2.2)
     target = math.log(1.5)
     return "LR" if abs(math.log(lr) - target) <= abs(math.log(tb) - target) else "TB"
 
@@ -316,15 +356,17 @@ def _html_label(node: Node, link_base: str | None) -> str:
     ]
     width = WRAP - 6 if node.kind == "source" else WRAP
     text = f"‘{node.label}’" if node.kind == "quote" else node.label
-    body = "<BR ALIGN=\"LEFT\"/>".join(_html(line) for line in wrap(text, width))
+    body = '<BR ALIGN="LEFT"/>'.join(_html(line) for line in wrap(text, width))
     if node.kind == "quote":
         body = f"<I>{body}</I>"
     rows.append(f'<TR><TD ALIGN="LEFT" BALIGN="LEFT">{body}<BR ALIGN="LEFT"/></TD></TR>')
     if node.byline:
         href = link(link_base, "person", node.person) if node.person else None
         attr = f' HREF="{_html(href)}" TITLE="{_html(node.byline)}"' if href else ""
-        byline = "<BR ALIGN=\"RIGHT\"/>".join(_html(line) for line in wrap("— " + node.byline, WRAP))
-        rows.append(f'<TR><TD ALIGN="RIGHT"{attr}><FONT POINT-SIZE="9.5" COLOR="{MUTED}">{byline}</FONT></TD></TR>')
+        byline = '<BR ALIGN="RIGHT"/>'.join(_html(line) for line in wrap("— " + node.byline, WRAP))
+        rows.append(
+            f'<TR><TD ALIGN="RIGHT"{attr}><FONT POINT-SIZE="9.5" COLOR="{MUTED}">{byline}</FONT></TD></TR>'
+        )
     return '<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">' + "".join(rows) + "</TABLE>>"
 
 
@@ -366,7 +408,7 @@ def to_dot(graph: ArgumentMap, *, link_base: str | None = None, title: str | Non
     lines = [
         f"digraph {_dot(shorten(clean(name), 200))} {{",
         f'  graph [rankdir={direction}, fontname="{FONT}", fontcolor="{INK}", bgcolor="white", pad="0.3", '
-        'nodesep="0.25", ranksep="0.55", newrank=true, labelloc=b, labeljust=l, '
+        'nodesep="0.25", ranksep="0.55", newrank=true, pack=true, labelloc=b, labeljust=l, '
         f"label={_legend()}];",
         f'  node [fontname="{FONT}", fontsize=11, fontcolor="{INK}", margin="0.12,0.06", penwidth=1.2];',
         f'  edge [fontname="{FONT}", fontsize=9, arrowsize=0.8];',
@@ -416,7 +458,10 @@ def to_mermaid(graph: ArgumentMap, *, link_base: str | None = None) -> str:
     base = check_link_base(link_base)
     ids = {node.id: f"n{i}" for i, node in enumerate(graph.nodes, 1)}
     shapes = {"claim": ('("', '")'), "source": ('["', '"]'), "quote": ('>"', '"]'), "comment": ('{{"', '"}}')}
-    lines = [f"%% refdb map of {len(graph.seeds)} claim(s), depth {graph.depth}", f"flowchart {rankdir(graph)}"]
+    lines = [
+        f"%% refdb map of {len(graph.seeds)} claim(s), depth {graph.depth}",
+        f"flowchart {rankdir(graph)}",
+    ]
     for node in graph.nodes:
         opening, closing = shapes[node.kind]
         text = f"‘{node.label}’" if node.kind == "quote" else node.label
@@ -435,7 +480,9 @@ def to_mermaid(graph: ArgumentMap, *, link_base: str | None = None) -> str:
     lines.append("  classDef seed stroke-width:3px")
     by_class: dict[str, list[str]] = defaultdict(list)
     for node in graph.nodes:
-        by_class[node.type if node.kind == "claim" and node.type in CLAIM_STYLE else node.kind].append(ids[node.id])
+        by_class[node.type if node.kind == "claim" and node.type in CLAIM_STYLE else node.kind].append(
+            ids[node.id]
+        )
         if node.seed:
             by_class["seed"].append(ids[node.id])
     for cls in sorted(by_class):
@@ -443,7 +490,9 @@ def to_mermaid(graph: ArgumentMap, *, link_base: str | None = None) -> str:
     for tone in ("support", "oppose", "neutral"):
         numbers = [str(i) for i, e in enumerate(graph.edges) if e.tone == tone]
         if numbers:
-            lines.append(f"  linkStyle {','.join(numbers)} stroke:{TONE_STYLE[tone][0]},color:{TONE_STYLE[tone][0]}")
+            lines.append(
+                f"  linkStyle {','.join(numbers)} stroke:{TONE_STYLE[tone][0]},color:{TONE_STYLE[tone][0]}"
+            )
     if base:
         for node in graph.nodes:
             url = link(base, node.kind, node.key)
@@ -469,4 +518,3 @@ def to_json(graph: ArgumentMap, *, link_base: str | None = None) -> str:
               "locator": e.locator, "label": e.label} for e in graph.edges]  # fmt: skip
     data = {"seeds": list(graph.seeds), "depth": graph.depth, "nodes": nodes, "edges": edges}
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-

@@ -41,9 +41,7 @@ Record = dict[str, Any]
 MAX_DEPTH = 10
 
 
-def select_claims(
-    session: Session, *, claims: list[str], tags: list[str], sources: list[str]
-) -> list[int]:
+def select_claims(session: Session, *, claims: list[str], tags: list[str], sources: list[str]) -> list[int]:
     """The ids of the claims named by key, carrying one of the tags, or cited to a matching source."""
     if not (claims or tags or sources):
         raise UsageError("say which claims to map: claim keys, --tag T or --source S")
@@ -218,7 +216,9 @@ def _records(session: Session, walk: _Walk, seeds: list[int], depth: int) -> Rec
     comments: list[Record] = []
     for chunk in _in_chunks(sorted(walk.dist["comment"])):
         for mid, key, text, pkey, pname, label in session.execute(
-            select(Comment.id, Comment.key, Comment.text, Person.key, Person.display_name, Comment.author_label)
+            select(
+                Comment.id, Comment.key, Comment.text, Person.key, Person.display_name, Comment.author_label
+            )
             .outerjoin(Person, Person.id == Comment.author_id)
             .where(Comment.id.in_(chunk))
         ):
@@ -244,10 +244,12 @@ def _records(session: Session, walk: _Walk, seeds: list[int], depth: int) -> Rec
             key=lambda r: (r["quote"], r["claim"]),
         ),
         "comment_claims": sorted(
-            ({"comment": comment_keys[m], "claim": claim_keys[c], "stance": s}
-             for (m, c), s in walk.comment_links.items()),
+            (
+                {"comment": comment_keys[m], "claim": claim_keys[c], "stance": s}
+                for (m, c), s in walk.comment_links.items()
+            ),
             key=lambda r: (r["comment"], r["claim"]),
-        ),  # fmt: skip
+        ),
         "relations": sorted(
             ({"from": claim_keys[a], "to": claim_keys[b], "relation": r} for a, b, r in walk.relations),
             key=lambda r: (r["from"], r["to"], r["relation"]),
