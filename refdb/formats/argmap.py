@@ -362,7 +362,7 @@ def _html_label(node: Node, link_base: str | None) -> str:
     rows.append(f'<TR><TD ALIGN="LEFT" BALIGN="LEFT">{body}<BR ALIGN="LEFT"/></TD></TR>')
     if node.byline:
         href = link(link_base, "person", node.person) if node.person else None
-        attr = f' HREF="{_html(href)}" TITLE="{_html(node.byline)}"' if href else ""
+        attr = f' HREF="{_html(href)}" TITLE="{_html("— " + node.byline)}"' if href else ""
         byline = '<BR ALIGN="RIGHT"/>'.join(_html(line) for line in wrap("— " + node.byline, WRAP))
         rows.append(
             f'<TR><TD ALIGN="RIGHT"{attr}><FONT POINT-SIZE="9.5" COLOR="{MUTED}">{byline}</FONT></TD></TR>'
@@ -419,7 +419,7 @@ def to_dot(graph: ArgumentMap, *, link_base: str | None = None, title: str | Non
             f"shape={shape}", f"style={_dot(style)}", f"fillcolor={_dot(fill)}", f"color={_dot(border)}",
             f"kind={_dot(node.kind)}", f"key={_dot(node.key)}", f"type={_dot(node.type)}",
             f"id={_dot(node.kind + '-' + node.key)}", f"class={_dot(node.kind + ' ' + node.type)}",
-            f"tooltip={_dot_label(shorten(node.heading + ' ' + node.key + ': ' + node.label, 600))}",
+            f"tooltip={_dot_label(shorten(f'{node.kind} {node.key} ({node.heading}): {node.label}', 600))}",
             f"label={_html_label(node, base)}",
         ]  # fmt: skip
         if node.seed:
@@ -444,8 +444,7 @@ def to_dot(graph: ArgumentMap, *, link_base: str | None = None, title: str | Non
 
 # ------------------------------------------------------------------------------------------ Mermaid
 
-_MERMAID_SAFE = set(" ,.:;?!-–—'’‘“”()/")
-_MERMAID_SAFE -= set(";")
+_MERMAID_SAFE = set(" ,.?!-–—'’‘“”()/")  # everything else is written as an entity code
 
 
 def _mermaid(text: str) -> str:
