@@ -23,6 +23,8 @@ from refdb.errors import RefdbError, UsageError
 
 FORMATS = ("svg", "png", "pdf")
 DPI = {"png": 110}  # bitmap resolution: 11-point text is 17 pixels high; SVG and PDF are vector
+MAX_PIXELS = 5000  # a PNG's longest side: a larger map is scaled down to it (drawing 80 million pixels
+# takes longer than the layout; a map that large is read as SVG, zoomed)
 MAX_NODES = 1000  # beyond this dot takes minutes and the picture is a wall; DOT and JSON have no limit
 
 
@@ -56,7 +58,10 @@ def render(dot: str, fmt: str, *, nodes: int | None = None) -> bytes:
             f"the map has {nodes} nodes; at most {MAX_NODES} can be drawn legibly: choose fewer claims or "
             "--depth, or write --format dot or json"
         )
-    args = f"-Gdpi={DPI[fmt]}" if fmt in DPI else ""
+    args = ""
+    if fmt in DPI:
+        inches = MAX_PIXELS / DPI[fmt]
+        args = f"-Gdpi={DPI[fmt]} -Gsize={inches:.2f},{inches:.2f}"
     with _collected_stderr() as messages:
         try:
             graph = pygraphviz.AGraph(string=dot)

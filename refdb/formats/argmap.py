@@ -370,7 +370,7 @@ def _html_label(node: Node, link_base: str | None) -> str:
     return '<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">' + "".join(rows) + "</TABLE>>"
 
 
-def _legend() -> str:
+def _legend(graph: ArgumentMap) -> str:
     def swatch(text: str, fill: str, border: str, style: str = "") -> str:
         s = f' STYLE="{style}"' if style else ""
         return (f'<TD BGCOLOR="{fill}" COLOR="{border}" BORDER="1"{s} CELLPADDING="3">'
@@ -385,11 +385,12 @@ def _legend() -> str:
     others = (swatch("source (folder)", OTHER_STYLE["source"][2], OTHER_STYLE["source"][3])
               + swatch("quote (note)", OTHER_STYLE["quote"][2], OTHER_STYLE["quote"][3])
               + swatch("counter-comment", OTHER_STYLE["comment"][2], OTHER_STYLE["comment"][3])
-              + '<TD COLSPAN="3" ALIGN="LEFT"><FONT POINT-SIZE="9">thick border: the claim asked for</FONT></TD>')  # fmt: skip
+              + '<TD COLSPAN="3" ALIGN="LEFT"><FONT POINT-SIZE="9">thick border: a claim asked for</FONT></TD>')  # fmt: skip
     head = f'<TD ALIGN="LEFT"><FONT POINT-SIZE="9" COLOR="{MUTED}"><B>%s</B></FONT></TD>'
     return (
         '<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="4" CELLPADDING="1">'
-        f'<TR><TD ALIGN="LEFT" COLSPAN="7"><FONT POINT-SIZE="10"><B>How to read this map</B></FONT></TD></TR>'
+        f'<TR><TD ALIGN="LEFT" COLSPAN="3"><FONT POINT-SIZE="10"><B>How to read this map</B></FONT></TD>'
+        f'<TD ALIGN="RIGHT" COLSPAN="4"><FONT POINT-SIZE="9" COLOR="{MUTED}">{_html(_what(graph))}</FONT></TD></TR>'
         f"<TR>{head % 'claims'}{claims}</TR>"
         f"<TR>{head % 'evidence'}{others}</TR>"
         f"<TR>{head % 'arrows'}"
@@ -398,6 +399,12 @@ def _legend() -> str:
         + arrow("neutral", "╌╌▷", "refines, reports, qualifies")
         + "</TR></TABLE>>"
     )
+
+
+def _what(graph: ArgumentMap) -> str:
+    """What the map shows, in a line: "refdb map factor-charm, depth 1"."""
+    keys = list(graph.seeds[:3]) + ([f"and {len(graph.seeds) - 3} more"] if len(graph.seeds) > 3 else [])
+    return shorten(f"refdb map {', '.join(keys)} · depth {graph.depth}", 120)
 
 
 def to_dot(graph: ArgumentMap, *, link_base: str | None = None, title: str | None = None) -> str:
@@ -409,7 +416,7 @@ def to_dot(graph: ArgumentMap, *, link_base: str | None = None, title: str | Non
         f"digraph {_dot(shorten(clean(name), 200))} {{",
         f'  graph [rankdir={direction}, fontname="{FONT}", fontcolor="{INK}", bgcolor="white", pad="0.3", '
         'nodesep="0.25", ranksep="0.55", newrank=true, pack=true, labelloc=b, labeljust=l, '
-        f"label={_legend()}];",
+        f"label={_legend(graph)}];",
         f'  node [fontname="{FONT}", fontsize=11, fontcolor="{INK}", margin="0.12,0.06", penwidth=1.2];',
         f'  edge [fontname="{FONT}", fontsize=9, arrowsize=0.8];',
     ]
