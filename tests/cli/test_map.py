@@ -112,7 +112,9 @@ def test_tags_sources_and_keys_select_together(cli: Cli) -> None:
               if any(cit["source"] == "glantz-colossus-reborn" for cit in c.get("citations") or [])]  # fmt: skip
     assert tagged and glantz
     seeds = sorted({*tagged, *glantz, "factor-talent"})
-    out = json.loads(_ok(cli, "map", "factor-talent", "--tag", "charm", "--source", "glantz", "-f", "json").stdout)
+    out = json.loads(
+        _ok(cli, "map", "factor-talent", "--tag", "charm", "--source", "glantz", "-f", "json").stdout
+    )
     assert out["seeds"] == seeds
     expected_nodes, expected_edges = _neighbourhood(_database_graph(cli), seeds, 1)
     assert {n["id"] for n in out["nodes"]} == expected_nodes
@@ -126,7 +128,9 @@ def test_json_is_the_graph(cli: Cli) -> None:
     node = next(n for n in out["nodes"] if n["id"] == "quote:rokossovskii-concern")
     assert node["kind"] == "quote" and node["byline"] == "Konstantin Rokossovskii"
     assert node["label"].startswith("the concern displayed by the supreme commander was invaluable.")
-    assert node["url"] == "/app/quotes/rokossovskii-concern" and node["person_url"] == "/app/people/rokossovskii"
+    assert (
+        node["url"] == "/app/quotes/rokossovskii-concern" and node["person_url"] == "/app/people/rokossovskii"
+    )
     essay = next(n for n in out["nodes"] if n["id"] == "source:stalin-and-his-generals")
     assert (essay["heading"], essay["label"]) == ("TERTIARY SOURCE · essay", "Stalin and his generals")
 
@@ -135,7 +139,10 @@ def test_svg_on_stdout_by_default_deterministic_and_linked(cli: Cli) -> None:
     first = _ok(cli, "map", "factor-charm").stdout
     assert first.startswith("<?xml") and "</svg>" in first
     assert _ok(cli, "map", "factor-charm").stdout == first
-    assert _ok(cli, "map", "factor-charm", "-f", "dot").stdout == _ok(cli, "map", "factor-charm", "-f", "dot").stdout
+    assert (
+        _ok(cli, "map", "factor-charm", "-f", "dot").stdout
+        == _ok(cli, "map", "factor-charm", "-f", "dot").stdout
+    )
     linked = _ok(cli, "map", "factor-charm", "--link-base", "http://127.0.0.1:8000").stdout
     root = _inert(linked.encode(), "http://127.0.0.1:8000")
     hrefs = {a.get("{http://www.w3.org/1999/xlink}href") for a in root.iter("{http://www.w3.org/2000/svg}a")}

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import random
 import re
-from xml.etree import ElementTree
 from typing import Any
+from xml.etree import ElementTree
 
 import pygraphviz
 import pytest
@@ -39,25 +39,59 @@ def _records(texts: list[str] | None = None) -> dict[str, Any]:
             {"key": "wiped-out", "kind": "counter", "text": t[2], "distance": 1},
         ],
         "sources": [
-            {"key": "roberts", "type": "book", "class": "secondary", "genre": "scholarship",
-             "title": t[3], "short_title": None, "authors": ["Roberts"], "issued": "2006", "distance": 1},
-            {"key": "essay", "type": "post-weblog", "class": "tertiary", "genre": "essay",
-             "title": "Stalin and his generals", "short_title": None, "authors": [], "issued": None, "distance": 1},
-        ],  # fmt: skip
+            {
+                "key": "roberts",
+                "type": "book",
+                "class": "secondary",
+                "genre": "scholarship",
+                "title": t[3],
+                "short_title": None,
+                "authors": ["Roberts"],
+                "issued": "2006",
+                "distance": 1,
+            },
+            {
+                "key": "essay",
+                "type": "post-weblog",
+                "class": "tertiary",
+                "genre": "essay",
+                "title": "Stalin and his generals",
+                "short_title": None,
+                "authors": [],
+                "issued": None,
+                "distance": 1,
+            },
+        ],
         "quotes": [
             {"key": "concern", "text": t[4], "speaker": {"key": "rokossovskii", "name": t[5]}, "distance": 1}
         ],
-        "comments": [
-            {"key": "charmer", "text": t[2], "author": None, "author_label": t[1], "distance": 1}
-        ],
+        "comments": [{"key": "charmer", "text": t[2], "author": None, "author_label": t[1], "distance": 1}],
         "citations": [
-            {"claim": "factor-charm", "source": "roberts", "position": 1, "stance": "supports",
-             "locator": "159–62", "label": "page"},
-            {"claim": "factor-charm", "source": "essay", "position": 2, "stance": "asserts",
-             "locator": "4", "label": "paragraph"},
-            {"claim": "fear-picture", "source": "essay", "position": 1, "stance": "rejects",
-             "locator": t[0][:40], "label": "chapter"},
-        ],  # fmt: skip
+            {
+                "claim": "factor-charm",
+                "source": "roberts",
+                "position": 1,
+                "stance": "supports",
+                "locator": "159–62",
+                "label": "page",
+            },
+            {
+                "claim": "factor-charm",
+                "source": "essay",
+                "position": 2,
+                "stance": "asserts",
+                "locator": "4",
+                "label": "paragraph",
+            },
+            {
+                "claim": "fear-picture",
+                "source": "essay",
+                "position": 1,
+                "stance": "rejects",
+                "locator": t[0][:40],
+                "label": "chapter",
+            },
+        ],
         "quote_claims": [{"quote": "concern", "claim": "factor-charm"}],
         "comment_claims": [{"comment": "charmer", "claim": "factor-charm", "stance": "disputes"}],
         "relations": [
@@ -106,8 +140,14 @@ def test_colours_and_arrowheads_follow_the_argument_mapping_conventions() -> Non
     assert by_stance["refines"]["style"] == "dashed"
     shapes = {n: parsed.get_node(n).attr["shape"] for n in parsed.nodes()}
     assert shapes["source:roberts"] == "folder" and shapes["quote:concern"] == "note"
-    assert shapes["claim:factor-charm"] == "box" and "rounded" in parsed.get_node("claim:factor-charm").attr["style"]
-    fills = {parsed.get_node(n).attr["fillcolor"] for n in ("claim:factor-charm", "claim:fear-picture", "claim:wiped-out")}
+    assert (
+        shapes["claim:factor-charm"] == "box"
+        and "rounded" in parsed.get_node("claim:factor-charm").attr["style"]
+    )
+    fills = {
+        parsed.get_node(n).attr["fillcolor"]
+        for n in ("claim:factor-charm", "claim:fear-picture", "claim:wiped-out")
+    }
     assert len(fills) == 3, "each kind of claim its own fill"
     assert "How to read this map" in parsed.graph_attr["label"]
 
@@ -115,7 +155,9 @@ def test_colours_and_arrowheads_follow_the_argument_mapping_conventions() -> Non
 def test_output_is_deterministic_whatever_order_the_records_come_in() -> None:
     records = _records()
     first = argmap.to_dot(argmap.build(records))
-    shuffled = {k: (random.Random(7).sample(v, len(v)) if isinstance(v, list) else v) for k, v in records.items()}
+    shuffled = {
+        k: (random.Random(7).sample(v, len(v)) if isinstance(v, list) else v) for k, v in records.items()
+    }
     for writer in (argmap.to_dot, argmap.to_mermaid, argmap.to_json):
         assert writer(argmap.build(shuffled)) == writer(argmap.build(records))
     assert first == argmap.to_dot(argmap.build(records))
@@ -199,7 +241,9 @@ def test_links_only_from_the_link_base_and_keys() -> None:
     assert urls["source:roberts"] == "https://refdb.example/sources/roberts"
     assert urls["quote:concern"] == "https://refdb.example/quotes/concern"
     assert urls["comment:charmer"] == "https://refdb.example/comments/charmer"
-    assert 'HREF="https://refdb.example/people/rokossovskii"' in parsed.get_node("quote:concern").attr["label"]
+    assert (
+        'HREF="https://refdb.example/people/rokossovskii"' in parsed.get_node("quote:concern").attr["label"]
+    )
     assert "URL" not in argmap.to_dot(argmap.build(_records()))
 
 
