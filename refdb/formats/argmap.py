@@ -371,33 +371,39 @@ def _html_label(node: Node, link_base: str | None) -> str:
 
 
 def _legend(graph: ArgumentMap) -> str:
-    def swatch(text: str, fill: str, border: str, style: str = "") -> str:
-        s = f' STYLE="{style}"' if style else ""
-        return (f'<TD BGCOLOR="{fill}" COLOR="{border}" BORDER="1"{s} CELLPADDING="3">'
+    """The legend, as the graph's own label under the map: an HTML-like table, one row per family."""
+
+    def swatch(text: str, fill: str, border: str, style: str = "rounded") -> str:
+        return (f'<TD BGCOLOR="{fill}" COLOR="{border}" BORDER="1" STYLE="{style}" CELLPADDING="3">'
                 f'<FONT POINT-SIZE="9">{text}</FONT></TD>')  # fmt: skip
 
     def arrow(tone: str, sign: str, words: str) -> str:
         colour = TONE_STYLE[tone][0]
-        return f'<TD ALIGN="LEFT" COLSPAN="2"><FONT COLOR="{colour}" POINT-SIZE="9"><B>{sign}</B> {words}</FONT></TD>'
+        return f'<TD ALIGN="LEFT"><FONT COLOR="{colour}" POINT-SIZE="9"><B>{sign}</B> {words}</FONT></TD>'
 
-    claims = "".join(swatch(kind, *CLAIM_STYLE[kind], "rounded" if kind != "myth" else "rounded,dashed")
+    def row(title: str, cells: str) -> str:
+        return (f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="9" COLOR="{MUTED}"><B>{title}</B></FONT></TD>'
+                f'<TD ALIGN="LEFT"><TABLE BORDER="0" CELLBORDER="0" CELLSPACING="4" CELLPADDING="0"><TR>{cells}'
+                "</TR></TABLE></TD></TR>")  # fmt: skip
+
+    claims = "".join(swatch(kind, *CLAIM_STYLE[kind], "rounded,dashed" if kind == "myth" else "rounded")
                      for kind in CLAIM_STYLE)  # fmt: skip
-    others = (swatch("source (folder)", OTHER_STYLE["source"][2], OTHER_STYLE["source"][3])
-              + swatch("quote (note)", OTHER_STYLE["quote"][2], OTHER_STYLE["quote"][3])
-              + swatch("counter-comment", OTHER_STYLE["comment"][2], OTHER_STYLE["comment"][3])
-              + '<TD COLSPAN="3" ALIGN="LEFT"><FONT POINT-SIZE="9">thick border: a claim asked for</FONT></TD>')  # fmt: skip
-    head = f'<TD ALIGN="LEFT"><FONT POINT-SIZE="9" COLOR="{MUTED}"><B>%s</B></FONT></TD>'
+    note = '<TD ALIGN="LEFT"><FONT POINT-SIZE="9">%s</FONT></TD>'
+    evidence = (swatch("source (folder)", *OTHER_STYLE["source"][2:], "solid")
+                + swatch("quote (note)", *OTHER_STYLE["quote"][2:], "solid")
+                + swatch("counter-comment (cut corners)", *OTHER_STYLE["comment"][2:], "solid")
+                + note % "a thick border: a claim asked for")  # fmt: skip
+    arrows = (arrow("support", "──▶", "asserts, supports, evidence")
+              + arrow("oppose", "──┤", "rejects, disputes, contradicts")
+              + arrow("neutral", "╌╌▷", "refines, reports, qualifies"))  # fmt: skip
     return (
-        '<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="4" CELLPADDING="1">'
-        f'<TR><TD ALIGN="LEFT" COLSPAN="3"><FONT POINT-SIZE="10"><B>How to read this map</B></FONT></TD>'
-        f'<TD ALIGN="RIGHT" COLSPAN="4"><FONT POINT-SIZE="9" COLOR="{MUTED}">{_html(_what(graph))}</FONT></TD></TR>'
-        f"<TR>{head % 'claims'}{claims}</TR>"
-        f"<TR>{head % 'evidence'}{others}</TR>"
-        f"<TR>{head % 'arrows'}"
-        + arrow("support", "──▶", "asserts, supports, evidence")
-        + arrow("oppose", "──┤", "rejects, disputes, contradicts")
-        + arrow("neutral", "╌╌▷", "refines, reports, qualifies")
-        + "</TR></TABLE>>"
+        '<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="2" CELLPADDING="1">'
+        '<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="10"><B>How to read this map</B></FONT></TD>'
+        f'<TD ALIGN="LEFT"><FONT POINT-SIZE="9" COLOR="{MUTED}">   {_html(_what(graph))}</FONT></TD></TR>'
+        + row("claims", claims)
+        + row("evidence", evidence)
+        + row("arrows", arrows)
+        + "</TABLE>>"
     )
 
 
