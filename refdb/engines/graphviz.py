@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -25,6 +26,7 @@ FORMATS = ("svg", "png", "pdf")
 DPI = {"png": 110}  # bitmap resolution: 11-point text is 17 pixels high; SVG and PDF are vector
 MAX_PIXELS = 5000  # a PNG's longest side: a larger map is scaled down to it (drawing 80 million pixels
 # takes longer than the layout; a map that large is read as SVG, zoomed)
+_LOCK = threading.Lock()
 MAX_NODES = 1000  # beyond this dot takes minutes and the picture is a wall; DOT and JSON have no limit
 
 
@@ -62,13 +64,22 @@ def render(dot: str, fmt: str, *, nodes: int | None = None) -> bytes:
     if fmt in DPI:
         inches = MAX_PIXELS / DPI[fmt]
         args = f"-Gdpi={DPI[fmt]} -Gsize={inches:.2f},{inches:.2f}"
-    with _collected_stderr() as messages:
+    failure: str | None = None
+    data = b""
+    # one drawing at a time: Graphviz keeps global state, and file descriptor 2 is the process's
+    with _LOCK, _collected_stderr() as messages:
         try:
-            graph = pygraphviz.AGraph(string=dot)
-            data: bytes = graph.draw(format=fmt, prog="dot", args=args)
+            data = pygraphviz.AGraph(string=dot).draw(format=fmt, prog="dot", args=args)
         except (ValueError, OSError) as exc:
-            raise RefdbError(f"Graphviz could not draw the map: {' '.join(str(exc).split())}") from None
-    for line in messages:
-        if line.strip() and not line.startswith("Fontconfig"):
-            print(f"graphviz: {line.strip()}", file=sys.stderr)
+            failure = " ".join(str(exc).split())
+    said = [
+        line.strip().removeprefix("Error: ")
+        for line in messages
+        if line.strip() and not line.startswith("Fontconfig")
+    ]
+    if failure is not None:
+        detail = "; ".join([*said[:2], failure] if said else [failure])
+        raise RefdbError(f"Graphviz could not draw the map: {detail}")
+    for line in said:
+        print(f"graphviz: {line}", file=sys.stderr)
     return data
