@@ -178,14 +178,16 @@ def _source_label(source: Record) -> str:
     else:
         who = " and ".join(authors)
     title = clean(source.get("short_title")) or clean(source.get("title")) or f"[untitled: {source['key']}]"
-    year = clean(source.get("issued"))[:4] if source.get("issued") else ""
+    issued = clean(source.get("issued"))
+    # a calendar date shows its year ("2006-05" -> 2006); anything else as written ("c. 1920", "forthcoming")
+    year = issued[:4] if re.fullmatch(r"\d{4}(-\d\d){0,2}", issued) else shorten(issued, 24)
     return (f"{who}, " if who else "") + title + (f" ({year})" if year else "")
 
 
 def _source_heading(source: Record) -> str:
     cls = clean(source.get("class"))
     genre = clean(source.get("genre"))
-    return (f"{cls.upper()} SOURCE" if cls else "SOURCE") + (f" · {genre}" if genre else "")
+    return (f"{cls.upper()} SOURCE" if cls else "SOURCE") + (f" · {shorten(genre, 30)}" if genre else "")
 
 
 def build(records: Record) -> ArgumentMap:

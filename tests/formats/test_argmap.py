@@ -182,6 +182,12 @@ def test_source_labels_read_author_title_year() -> None:
     labels = {n.key: (n.heading, n.label) for n in graph.nodes if n.kind == "source"}
     assert labels["roberts"] == ("SECONDARY SOURCE · scholarship", "Roberts, Stalin's Wars (2006)")
     assert labels["essay"] == ("TERTIARY SOURCE · essay", "Stalin and his generals")
+    records = _records()
+    records["sources"][0].update(issued="1920-05", authors=["Roberts", "Glantz", "Overy"], short_title="Wars")
+    records["sources"][1].update(issued="c. 1920", authors=["Roberts", "Glantz"])
+    labels = {n.key: n.label for n in argmap.build(records).nodes if n.kind == "source"}
+    assert labels == {"roberts": "Roberts et al., Wars (1920)",
+                      "essay": "Roberts and Glantz, Stalin and his generals (c. 1920)"}  # fmt: skip
 
 
 @pytest.mark.parametrize("text", HOSTILE)
