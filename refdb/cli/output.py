@@ -13,13 +13,8 @@ from typing import TextIO
 from refdb.errors import ConflictError, UsageError
 
 
-@contextmanager
-def open_output(path: Path | None, *, force: bool) -> Iterator[TextIO]:
-    """stdout, or a file written to a temporary sibling and renamed into place when complete."""
-    if path is None:
-        yield sys.stdout
-        sys.stdout.flush()
-        return
+def _target(path: Path, *, force: bool) -> Path:
+    """The directory to write ``path`` in, once it is known that writing there is allowed."""
     if path.is_dir():
         raise UsageError(f"--output {path} is a directory")
     if (path.exists() or path.is_symlink()) and not force:
@@ -29,10 +24,39 @@ def open_output(path: Path | None, *, force: bool) -> Iterator[TextIO]:
     parent = path.parent if str(path.parent) else Path(".")
     if not parent.is_dir():
         raise UsageError(f"--output {path}: the directory {parent} does not exist")
+    return parent
+
+
+@contextmanager
+def open_output(path: Path | None, *, force: bool) -> Iterator[TextIO]:
+    """stdout, or a file written to a temporary sibling and renamed into place when complete."""
+    if path is None:
+        yield sys.stdout
+        sys.stdout.flush()
+        return
+    parent = _target(path, force=force)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             yield handle
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_bytes(path: Path | None, data: bytes, *, force: bool) -> None:
+    """Bytes (a PNG, a PDF) to stdout or to a file, with :func:`open_output`'s rules."""
+    if path is None:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
+    parent = _target(path, force=force)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -13,7 +13,10 @@ from typing import Any, TextIO
 
 import typer
 
+from refdb.formats.locator import locator_text
+
 Record = dict[str, Any]
+__all__ = ["Column", "OutputFormat", "Record", "cell", "emit", "locator_text", "md_escape", "note"]
 
 
 class OutputFormat(StrEnum):
@@ -28,16 +31,6 @@ class Column:
     header: str
     value: Callable[[Record], Any]
     width: int | None = None  # wrap at this width in tables
-
-
-def locator_text(label: str | None, locator: str | None) -> str:
-    if not locator:
-        return ""
-    if label in (None, "page"):
-        return f"p{'p' if any(ch in locator for ch in '-–,') else ''}. {locator}"
-    if label == "paragraph":
-        return f"¶ {locator}"
-    return f"{label} {locator}"
 
 
 def cell(value: Any) -> str:
