@@ -17,7 +17,7 @@ How: the schema comes from refdb's own migrations; rows go in with plain ``sqlit
 make bulk inserts ~14x slower) and the index rebuilt with ``refdb.db.fts.rebuild_sql`` afterwards.
 Derived columns use refdb's own functions: ``person_name.norm`` is ``textnorm.padded(name)``,
 the display/native/romanized name rows come from ``services.store.person_name_rows``, and
-``source.title_norm`` is ``services.store.title_norm``, as every writer builds it.
+the person and source rows are ``services.store.own_row`` of records, as the one writer builds them.
 
 One planted author, Aleksandra Kollontai (Коллонтай), is the sole author of exactly one source,
 which exactly 20 claims cite, so ``refdb claims --source Kollontai`` returns 20 claims at every
@@ -45,9 +45,10 @@ from pathlib import Path
 from typing import Any
 
 from refdb.db import fts
-from refdb.records import NameRec
+from refdb.records import NameRec, PersonRec, SourceRec
+from refdb.records.defs import date_text
 from refdb.services.citations import csl_name
-from refdb.services.store import person_name_rows
+from refdb.services.store import own_row, person_name_rows
 from refdb.textnorm import padded, romanize, slugify
 
 
@@ -462,12 +463,27 @@ def make_sources(rng: random.Random, count: int, people: list[PersonRow]) -> lis
     return sources
 
 
+SOURCE_COLUMNS = ["id", *own_row("source", SourceRec(key="k", type="book"))]
+
+
 def source_rows(sources: list[SourceRow]) -> Iterator[tuple[Any, ...]]:
+    """The sources' rows as refdb's one writer builds them from records (services.store.own_row)."""
     for s in sources:
-        yield (s.id, s.key, s.csl_type, s.source_class, s.genre, s.title, s.short_title, s.container_title,
-               s.publisher, s.place, s.year, s.month, None, s.edition, s.volume, s.issue, s.pages, None,
-               s.isbn, s.doi, s.language, None, None,
-               padded(" ".join(filter(None, [s.title, s.short_title]))))  # fmt: skip
+        rec = SourceRec(key=s.key, type=s.csl_type, source_class=s.source_class, genre=s.genre,  # type: ignore[arg-type]
+                        title=s.title, short_title=s.short_title, container_title=s.container_title,
+                        publisher=s.publisher, place=s.place, issued=date_text((s.year, s.month, None)),
+                        edition=s.edition, volume=s.volume, issue=s.issue, pages=s.pages, isbn=s.isbn, doi=s.doi,
+                        language=s.language)  # fmt: skip
+        yield (s.id, *own_row("source", rec).values())
+
+
+PERSON_COLUMNS = ["id", *own_row("person", PersonRec(key="k", name="n"))]
+
+
+def person_rows(people: list[PersonRow]) -> Iterator[tuple[Any, ...]]:
+    for p in people:
+        rec = PersonRec(key=p.key, name=p.display, family=p.family, given=p.given, particle=p.particle, native=p.native)
+        yield (p.id, *own_row("person", rec).values())
 
 
 def csl_items(sources: list[SourceRow], people: list[PersonRow], limit: int) -> Iterator[dict[str, Any]]:
@@ -515,13 +531,10 @@ class Loader:
     def load(self) -> dict[str, Any]:
         rng, shape = self.rng, self.shape
         people = make_people(rng, shape.people)
-        self.insert("person", "id, key, display_name, family, given, particle, native_name, note",
-                    ((p.id, p.key, p.display, p.family, p.given, p.particle, p.native, None) for p in people))
+        self.insert("person", ", ".join(PERSON_COLUMNS), person_rows(people))
         self.insert("person_name", "person_id, name, kind, scheme, note, norm", person_names(people))
         sources = make_sources(rng, shape.sources, people)
-        self.insert("source", "id, key, csl_type, source_class, genre, title, short_title, container_title, "
-                    "publisher, place, issued_year, issued_month, issued_day, edition, volume, issue, pages, url, "
-                    "isbn, doi, language, note, text, title_norm", source_rows(sources))  # fmt: skip
+        self.insert("source", ", ".join(SOURCE_COLUMNS), source_rows(sources))  # fmt: skip
         self.insert("contributor", "source_id, role, position, person_id",
                     ((s.id, role, pos, pid) for s in sources for role, pos, pid in s.contributors))
         curated = [s for s in sources if s.publisher and rng.random() < 0.01]
