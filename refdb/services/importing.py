@@ -21,7 +21,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from refdb.errors import InputError
-from refdb.formats import ParsedItem
+from refdb.formats import ParsedItem, identifiers
 from refdb.models import Contributor, Person, PersonName, Source
 from refdb.services.dataset import person_name_rows
 from refdb.textnorm import fold, padded, slugify
@@ -50,31 +50,12 @@ class ImportReport:
 
 
 def norm_doi(doi: str | None) -> str | None:
-    if not doi:
-        return None
-    doi = doi.strip().lower()
-    for prefix in (
-        "https://doi.org/",
-        "http://doi.org/",
-        "https://dx.doi.org/",
-        "http://dx.doi.org/",
-        "doi:",
-    ):
-        if doi.startswith(prefix):
-            doi = doi[len(prefix) :]
-    return doi or None
+    return identifiers.normalize_doi(doi)
 
 
 def norm_isbn(isbn: str | None) -> str | None:
     """ISBN-13 digits (ISBN-10s converted), or None."""
-    if not isbn:
-        return None
-    digits = re.sub(r"[^0-9Xx]", "", isbn.split()[0] if isbn.split() else isbn).upper()
-    if len(digits) == 10:
-        core = "978" + digits[:9]
-        check = (10 - sum((1 if i % 2 == 0 else 3) * int(d) for i, d in enumerate(core)) % 10) % 10
-        return core + str(check)
-    return digits if len(digits) == 13 else None
+    return identifiers.isbn_key(isbn)
 
 
 def _title_key(title: str | None, family: str | None, year: int | None) -> tuple[str, str, int] | None:
