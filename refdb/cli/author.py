@@ -9,7 +9,6 @@ from typing import Annotated, Any
 import typer
 
 from refdb.cli.render import note
-from refdb.formats.dates import PARTIAL_FORMS
 
 add_app = typer.Typer(
     help="Add a person, source, tag, claim, quote, comment or name variant.", no_args_is_help=True
@@ -149,7 +148,7 @@ def add_source(
     ] = None,
     publisher: Annotated[str | None, typer.Option(help="Publisher.")] = None,
     place: Annotated[str | None, typer.Option(help="Place of publication.")] = None,
-    issued: Annotated[str | None, typer.Option(help=f"Date issued: {PARTIAL_FORMS}.")] = None,
+    issued: Annotated[str | None, typer.Option(help="Date issued: YYYY, YYYY-MM or YYYY-MM-DD.")] = None,
     edition: Annotated[str | None, typer.Option(help="Edition.")] = None,
     volume: Annotated[str | None, typer.Option(help="Volume.")] = None,
     issue: Annotated[str | None, typer.Option(help="Issue.")] = None,
@@ -317,7 +316,7 @@ def add_comment(
     author_label: Annotated[
         str | None, typer.Option("--author-label", help="For an unnamed author, e.g. 'anonymous reader'.")
     ] = None,
-    date: Annotated[str | None, typer.Option(help=f"{PARTIAL_FORMS}.")] = None,
+    date: Annotated[str | None, typer.Option(help="YYYY, YYYY-MM or YYYY-MM-DD.")] = None,
     source: Annotated[
         str | None, typer.Option("--source", help="Its own bibliographic record (a source key), to cite it.")
     ] = None,
