@@ -324,6 +324,7 @@ def _split_concatenation(value: str) -> list[str]:
 
 
 def _read_date(values: dict[str, str]) -> dict[str, Any] | None:
+    """The issued date: biblatex's ``date`` if it is ISO, else ``year``/``month``/``day``; else a literal."""
     if "date" in values:
         date_text = latex_to_text(values["date"])
         parsed = parse_iso_date(date_text)

@@ -99,6 +99,7 @@ def _str(value: Any) -> str:
 
 
 def _date_fields(issued: Any) -> list[tuple[str, str]]:
+    """``year`` and ``month`` for BibTeX, plus biblatex's ``date`` when there is a day or a range."""
     if not isinstance(issued, dict):
         return []
     iso = iso_range_text(issued)
