@@ -48,6 +48,16 @@ def like_escape(text: str) -> str:
 
 
 # Russian Cyrillic romanization, for keys and for the transliterations every person lookup accepts.
+#
+# Why a hand-written table and not iuliia (evaluated with iuliia 0.13 over the seed's 13 Cyrillic names,
+# the generator's 7,341 name forms and the tests' Cyrillic strings): no iuliia schema gives today's
+# derived names, which are stored as `romanized` name rows and in keys, so switching would change data.
+# - ALA-LC: iuliia's ALA_LC keeps the diacritics (Mikhaĭlovich, Beri͡ia, Grigorʹevich; 11 of 13 seed
+#   names differ); ALA_LC_ALT writes the soft sign as ' (Grigor'evich, Lazar'; 2 of 13, 1,238 generator
+#   forms); ALA_LC with its diacritics stripped leaves ё untransliterated (Khrushchёv; 1 of 13, 1,108).
+#   ICAO_DOC_9303 happens to agree on every seed and generator name but is another scheme (ъ -> "ie").
+# - common English: WIKIPEDIA gives Grigoryevich and Yefremovich (2 of 13 seed names, 1,118 generator
+#   forms); MOSMETRO Grigoryevich and Khruschev (2 of 13); BGN_PCGN_ALT differs on 9 of 13.
 _LC = dict(zip("абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
                ["a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "i", "k", "l", "m", "n", "o", "p", "r", "s", "t",
                 "u", "f", "kh", "ts", "ch", "sh", "shch", "", "y", "", "e", "iu", "ia"], strict=True))  # fmt: skip

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import sys
 import textwrap
@@ -17,6 +18,7 @@ from refdb.formats.locator import locator_text
 
 Record = dict[str, Any]
 __all__ = ["Column", "OutputFormat", "Record", "cell", "emit", "locator_text", "md_escape", "note"]
+_SPACES = re.compile(r"\s")  # what textwrap turns into spaces before it measures
 
 
 class OutputFormat(StrEnum):
@@ -98,30 +100,61 @@ def _markdown(records: Sequence[Record], columns: Sequence[Column], out: TextIO)
 
 
 def _table(records: Sequence[Record], columns: Sequence[Column], out: TextIO) -> None:
+    """Columns aligned by display width: a CJK character takes two cells, a combining mark none."""
     total = shutil.get_terminal_size((120, 24)).columns
     rows = [[cell(c.value(r)) for c in columns] for r in records]
     widths = []
     for i, column in enumerate(columns):
         natural = max(
-            [len(column.header)] + [max((len(x) for x in row[i].split("\n")), default=0) for row in rows]
+            [_cells(column.header)]
+            + [max((_cells(x) for x in row[i].split("\n")), default=0) for row in rows]
         )
         widths.append(min(natural, column.width) if column.width else natural)
     spare = total - sum(widths) - 2 * (len(columns) - 1)
     if spare > 0:  # give room back to the wrapped columns, first come first served
         for i, column in enumerate(columns):
             if column.width and spare > 0:
-                natural = max(len(row[i]) for row in rows)
+                natural = max(_cells(row[i]) for row in rows)
                 extra = min(spare, max(0, natural - widths[i]))
                 widths[i] += extra
                 spare -= extra
-    lines = ["  ".join(c.header.ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip()]
+    lines = ["  ".join(_ljust(c.header, w) for c, w in zip(columns, widths, strict=True)).rstrip()]
     lines.append("  ".join("-" * w for w in widths))
     for row in rows:
-        wrapped = [textwrap.wrap(text, w) or [""] for text, w in zip(row, widths, strict=True)]
+        wrapped = [_wrap(text, w) or [""] for text, w in zip(row, widths, strict=True)]
         for k in range(max(len(x) for x in wrapped)):
             lines.append(
                 "  ".join(
-                    (x[k] if k < len(x) else "").ljust(w) for x, w in zip(wrapped, widths, strict=True)
+                    _ljust(x[k] if k < len(x) else "", w) for x, w in zip(wrapped, widths, strict=True)
                 ).rstrip()
             )
     out.write("\n".join(lines) + "\n")
+
+
+# Display width.  Text of one-cell characters only (ASCII, Latin, Greek, Cyrillic, general
+# punctuation) is measured with len() and wrapped by textwrap, as it always was; text with a wide or
+# a zero-width character (CJK, combining marks) by wcwidth, imported only then: it counts the
+# terminal cells a string takes, two for a CJK character and none for a combining mark.
+_NARROW = re.compile(
+    "[\\x00-\\x7f\\u00a0-\\u02ff\\u0370-\\u0482\\u048a-\\u052f\\u2010-\\u2027\\u2030-\\u205e]*"
+)
+
+
+def _cells(text: str) -> int:
+    if _NARROW.fullmatch(text):
+        return len(text)
+    import wcwidth
+
+    return int(wcwidth.width(_SPACES.sub(" ", text)))
+
+
+def _ljust(text: str, width: int) -> str:
+    return text + " " * max(0, width - _cells(text))
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    if _NARROW.fullmatch(text):
+        return textwrap.wrap(text, width)
+    import wcwidth
+
+    return list(wcwidth.wrap(text, width))

@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from refdb.dates import parse_iso_parts
 from refdb.errors import InputError
 from refdb.formats import CslItem, ParsedItem
 from refdb.vocab import CSL_TYPES
@@ -298,14 +299,11 @@ def _check_names(value: Any, fail: Any, location: str, field: str) -> list[dict[
     return names
 
 
-_ISO = re.compile(r"^(-?\d{1,4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
-
-
 def _check_date(value: Any, fail: Any, location: str, field: str) -> dict[str, Any]:
     if isinstance(value, str):
-        match = _ISO.match(value.strip())
-        if match:
-            parts = ", ".join(str(int(p)) for p in match.groups() if p is not None)
+        iso = parse_iso_parts(value)
+        if iso is not None:
+            parts = ", ".join(str(p) for p in iso)
             hint = f'{{"date-parts": [[{parts}]]}}'
         else:
             shown = json.dumps(value, ensure_ascii=False)

@@ -10,10 +10,10 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Iterator
-from typing import Any
 
+from refdb.dates import csl_date_text
 from refdb.formats import CslItem
-from refdb.formats.names import format_names, normalize_space
+from refdb.formats.names import format_names
 
 #: Column header -> CSL variable.
 COLUMNS: tuple[tuple[str, str], ...] = (
@@ -65,21 +65,5 @@ def _cell(item: CslItem, variable: str) -> str:
     if variable in ("author", "editor"):
         return format_names(value)
     if variable == "issued":
-        return format_date(value)
+        return csl_date_text(value)
     return str(value)
-
-
-def format_date(date: Any) -> str:
-    """``2006``, ``2006-05``, ``2006-05-12``; a range as ``2006/2007``; else the literal text."""
-    if not isinstance(date, dict):
-        return ""
-    parts = date.get("date-parts")
-    if parts and parts[0]:
-        return "/".join("-".join(_pad(part, i) for i, part in enumerate(group)) for group in parts)
-    return normalize_space(str(date.get("literal") or date.get("raw") or ""))
-
-
-def _pad(part: Any, index: int) -> str:
-    if isinstance(part, int) and not isinstance(part, bool):
-        return f"{part:04d}" if index == 0 and part >= 0 else f"{part:02d}" if index else str(part)
-    return str(part)

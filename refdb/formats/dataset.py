@@ -21,9 +21,10 @@ from typing import Any
 
 import msgspec
 
+from refdb.dates import PartialDate
 from refdb.errors import InputError
 from refdb.records import KIND_OF, SECTION_OF, Dataset, Record, SourceRec
-from refdb.records.defs import MAX_KEY, PartialDate, date_text, partial_date
+from refdb.records.defs import MAX_KEY, date_text, partial_date
 from refdb.records.defs import bare as _bare
 
 __all__ = ["FORMAT_VERSION", "SECTION_OF", "PartialDate", "date_text", "dumps", "parse", "parse_record",

@@ -17,8 +17,10 @@ from typing import Any
 import rispy
 from rispy.config import LIST_TYPE_TAGS, TAG_KEY_MAPPING, WOK_LIST_TYPE_TAGS, WOK_TAG_KEY_MAPPING
 
+from refdb.dates import first_parts, month_of_abbreviation
 from refdb.errors import InputError
 from refdb.formats import CslItem, ParsedItem
+from refdb.formats.identifiers import looks_like_isbn, looks_like_issn, strip_doi_prefix
 from refdb.formats.names import CslName, format_inverted, normalize_space, parse_inverted
 
 # --- types -----------------------------------------------------------------------------------------
@@ -320,7 +322,7 @@ def _ris_to_item(record: dict[str, Any]) -> CslItem:
     url = _first(record, "UR")
     if url:
         item["URL"] = url
-    doi = _strip_doi_prefix(_first(record, "DO"))
+    doi = strip_doi_prefix(_first(record, "DO"))
     if doi:
         item["DOI"] = doi
     for number in _all(record, "SN"):
@@ -370,13 +372,14 @@ def _wos_to_item(record: dict[str, Any]) -> CslItem:
         item["page"] = page
     doi = _first(record, "DI")
     if doi:
-        item["DOI"] = _strip_doi_prefix(doi)
+        item["DOI"] = strip_doi_prefix(doi)
     year = _first(record, "PY")
     if year.isdigit():
         parts = [int(year)]
         month_day = _first(record, "PD").split()
-        if month_day and month_day[0][:3].lower() in _MONTHS:
-            parts.append(_MONTHS.index(month_day[0][:3].lower()) + 1)
+        month = month_of_abbreviation(month_day[0]) if month_day else None
+        if month is not None:
+            parts.append(month)
             if len(month_day) > 1 and month_day[1].isdigit():
                 parts.append(int(month_day[1]))
         item["issued"] = {"date-parts": [parts]}
@@ -386,7 +389,6 @@ def _wos_to_item(record: dict[str, Any]) -> CslItem:
     return item
 
 
-_MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 _RIS_DATE = re.compile(r"^(\d{1,4})(?:[/-](\d{0,2})(?:[/-](\d{0,2})(?:/.*)?)?)?$")
 
 
@@ -414,24 +416,13 @@ def _read_issued(date: str, year: str) -> dict[str, Any] | None:
     return {"literal": literal} if literal else None
 
 
-_ISSN = re.compile(r"^\d{4}-?\d{3}[\dXx]\b")
-
-
 def _standard_number_kind(number: str, csl_type: str) -> str:
     """``SN`` holds an ISBN or an ISSN: tell them apart by shape, then by the item's type."""
-    if _ISSN.match(number):
+    if looks_like_issn(number):
         return "ISSN"
-    digits = re.sub(r"[^0-9Xx]", "", number.split("(")[0])
-    if len(digits) in (10, 13) or csl_type in _BOOK_TYPES:
+    if looks_like_isbn(number) or csl_type in _BOOK_TYPES:
         return "ISBN"
     return "ISSN"
-
-
-_DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
-
-
-def _strip_doi_prefix(doi: str) -> str:
-    return _DOI_PREFIX.sub("", doi.strip())
 
 
 def _record_id(item: CslItem, number: int, used: set[str]) -> str:
@@ -498,7 +489,7 @@ def format_record(item: CslItem) -> str:
     add("J2", item.get("container-title-short"))
     add("T3", item.get("collection-title"))
     _add_dates(add, item.get("issued"), year_tag="PY", date_tag="DA")
-    accessed = _date_parts(item.get("accessed"))
+    accessed = first_parts(item.get("accessed"))
     if accessed:
         add("Y2", _ris_date(accessed))
     add("ET", item.get("edition"))
@@ -540,23 +531,13 @@ def format_name(name: CslName) -> str:
     return format_inverted(read, mark_person=True) if read else ""
 
 
-def _date_parts(date: Any) -> list[int] | None:
-    if not isinstance(date, dict):
-        return None
-    parts = (date.get("date-parts") or [[]])[0]
-    try:
-        return [int(part) for part in parts] or None
-    except (TypeError, ValueError):
-        return None
-
-
 def _ris_date(parts: list[int]) -> str:
     year, month, day = [*parts, 0, 0][:3]
     return f"{year:04d}/" + (f"{month:02d}" if month else "") + "/" + (f"{day:02d}" if day else "") + "/"
 
 
 def _add_dates(add: Any, issued: Any, *, year_tag: str, date_tag: str) -> None:
-    parts = _date_parts(issued)
+    parts = first_parts(issued)
     if parts:
         add(year_tag, f"{parts[0]:04d}")
         if len(parts) > 1:

@@ -12,12 +12,12 @@ into "absent", and accepts a number where text is expected (``locator: 159``).
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 from typing import Annotated, Any, ClassVar
 
 import msgspec
 
+from refdb import dates
+from refdb.dates import PartialDate
 from refdb.vocab import (
     ClaimKind,
     CommentStance,
@@ -31,7 +31,6 @@ from refdb.vocab import (
 
 KEY_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
 MAX_KEY = 200
-DATE_PATTERN = r"^\d{1,4}(-\d{2}(-\d{2})?)?$"
 
 Key = Annotated[
     str,
@@ -49,7 +48,7 @@ Verbatim = Annotated[str, msgspec.Meta(extra={"verbatim": True})]
 CalendarDate = Annotated[
     str,
     msgspec.Meta(
-        pattern=DATE_PATTERN,
+        pattern=dates.DATE_RE.pattern,
         description="YYYY, YYYY-MM or YYYY-MM-DD",
         extra_json_schema={"x-accepts": ["string", "integer"]},
         extra={"kind": "date"},
@@ -69,40 +68,24 @@ Curated = Annotated[
     msgspec.Meta(description="field name -> the basis for a value the curator added that the source does not state"),
 ]
 
-PartialDate = tuple[int, int | None, int | None]
-_DATE_RE = re.compile(DATE_PATTERN)
-
-
 def partial_date(text: str | None) -> PartialDate | None:
-    """``YYYY[-MM[-DD]]`` as (year, month, day); None for anything else (a date as written)."""
-    if text is None or not _DATE_RE.match(text):
+    """A calendar date (``YYYY[-MM[-DD]]``) as (year, month, day); None for a date as written."""
+    if text is None or not dates.looks_like_calendar_date(text):
         return None
-    parts = [int(p) for p in text.split("-")]
-    return (parts[0], parts[1] if len(parts) > 1 else None, parts[2] if len(parts) > 2 else None)
+    return dates.parse_partial(text)
 
 
-def date_text(date: PartialDate | None) -> str | None:
-    """(year, month, day) as the file writes it: ``2006``, ``2006-05``, ``2006-05-01``."""
-    if date is None:
-        return None
-    year, month, day = date
-    out = f"{year:04d}"
-    if month:
-        out += f"-{month:02d}"
-        if day:
-            out += f"-{day:02d}"
-    return out
+date_text = dates.format_partial
 
 
-def _check_calendar(name: str, text: str) -> None:
-    date = partial_date(text)
-    if date is None:
+def _check_calendar(name: str, text: str, *, literal_allowed: bool) -> None:
+    """A calendar-like date must be a real one; a date as written is refused unless allowed."""
+    if literal_allowed and not dates.looks_like_calendar_date(text):
         return
-    year, month, day = date
     try:
-        dt.date(year or 1, month or 1, day or 1)
-    except ValueError:
-        raise ValueError(f"field '{name}': '{text}' is not a real date") from None
+        dates.parse_partial(text)
+    except dates.DateError as exc:
+        raise ValueError(f"field '{name}': {exc}") from None
 
 
 class Record(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, dict=True):
@@ -219,7 +202,7 @@ class SourceRec(Record, kw_only=True):
         if self.text is not None and self.text_file is not None:
             raise ValueError("field 'text_file': give either text or text_file, not both")
         if self.issued is not None:
-            _check_calendar("issued", self.issued)
+            _check_calendar("issued", self.issued, literal_allowed=True)
         self._curated_fields_exist()
 
     @property
@@ -320,7 +303,7 @@ class CommentRec(Record, kw_only=True):
 
     def __post_init__(self) -> None:
         if self.date is not None:
-            _check_calendar("date", self.date)
+            _check_calendar("date", self.date, literal_allowed=False)
         self._curated_fields_exist()
 
     @property

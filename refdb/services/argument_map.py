@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from refdb.dates import format_partial
 from refdb.errors import UsageError
 from refdb.models import (
     Citation,
@@ -35,7 +36,7 @@ from refdb.models import (
     Source,
 )
 from refdb.services import lookup
-from refdb.services.queries import _date_text, _in_chunks
+from refdb.services.queries import _in_chunks
 
 Record = dict[str, Any]
 MAX_DEPTH = 10
@@ -198,7 +199,7 @@ def _records(session: Session, walk: _Walk, seeds: list[int], depth: int) -> Rec
             sources.append({
                 "key": row.key, "type": row.csl_type, "class": row.source_class, "genre": row.genre,
                 "title": row.title, "short_title": row.short_title, "authors": authors.get(row.id, []),
-                "issued": _date_text(row.issued_year, row.issued_month, row.issued_day) or row.issued_literal,
+                "issued": format_partial((row.issued_year, row.issued_month, row.issued_day)) or row.issued_literal,
                 "distance": walk.dist["source"][row.id],
             })  # fmt: skip
     quote_keys: dict[int, str] = {}

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from refdb.dates import csl_date
 from refdb.models import Citation, ClaimTag, Contributor, Person, Source
 from refdb.services import lookup
 
@@ -49,15 +50,9 @@ def _item(source: Any, names: dict[str, list[dict[str, str]]]) -> CslItem:
         value = getattr(source, attr)
         if value:
             item[var] = value
-    if source.issued_year is not None:
-        parts = [source.issued_year]
-        if source.issued_month:
-            parts.append(source.issued_month)
-            if source.issued_day:
-                parts.append(source.issued_day)
-        item["issued"] = {"date-parts": [parts]}
-    elif source.issued_literal:
-        item["issued"] = {"literal": source.issued_literal}
+    issued = csl_date(source.issued_year, source.issued_month, source.issued_day, source.issued_literal)
+    if issued:
+        item["issued"] = issued
     return item
 
 

@@ -21,11 +21,11 @@ import msgspec
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from refdb import dates
 from refdb.errors import InputError
-from refdb.formats import ParsedItem
+from refdb.formats import ParsedItem, identifiers
 from refdb.models import Contributor, Person, Source
 from refdb.records import ContributorRec, Dataset, PersonRec, SourceRec
-from refdb.records.defs import date_text
 from refdb.services import store
 from refdb.textnorm import fold, slugify
 from refdb.vocab import CSL_TYPES
@@ -53,31 +53,12 @@ class ImportReport:
 
 
 def norm_doi(doi: str | None) -> str | None:
-    if not doi:
-        return None
-    doi = doi.strip().lower()
-    for prefix in (
-        "https://doi.org/",
-        "http://doi.org/",
-        "https://dx.doi.org/",
-        "http://dx.doi.org/",
-        "doi:",
-    ):
-        if doi.startswith(prefix):
-            doi = doi[len(prefix) :]
-    return doi or None
+    return identifiers.normalize_doi(doi)
 
 
 def norm_isbn(isbn: str | None) -> str | None:
     """ISBN-13 digits (ISBN-10s converted), or None."""
-    if not isbn:
-        return None
-    digits = re.sub(r"[^0-9Xx]", "", isbn.split()[0] if isbn.split() else isbn).upper()
-    if len(digits) == 10:
-        core = "978" + digits[:9]
-        check = (10 - sum((1 if i % 2 == 0 else 3) * int(d) for i, d in enumerate(core)) % 10) % 10
-        return core + str(check)
-    return digits if len(digits) == 13 else None
+    return identifiers.isbn_key(isbn)
 
 
 def _title_key(title: str | None, family: str | None, year: int | None) -> tuple[str, str, int] | None:
@@ -102,11 +83,7 @@ def _first_family(item: dict[str, Any]) -> str | None:
 
 
 def _year(item: dict[str, Any]) -> int | None:
-    parts = (item.get("issued") or {}).get("date-parts") or []
-    try:
-        return int(parts[0][0])
-    except (IndexError, TypeError, ValueError):
-        return None
+    return dates.csl_year(item.get("issued"))
 
 
 class _Index:
@@ -239,26 +216,10 @@ def _source_rec(item: dict[str, Any], key: str, location: str) -> SourceRec:
 
 def _issued(item: dict[str, Any]) -> str | None:
     """The item's date as the dataset writes it: a calendar date, or the date as written."""
-    parts = ((item.get("issued") or {}).get("date-parts") or [[None]])[0] + [None, None]
-    year = _int(parts[0])
-    if year is not None:
-        return date_text((year, _int(parts[1]), _int(parts[2])))
-    return _literal_date(item)
-
-
-def _literal_date(item: dict[str, Any]) -> str | None:
-    issued = item.get("issued") or {}
-    if issued.get("date-parts"):
-        return None
-    literal = issued.get("literal") or issued.get("raw")
-    return str(literal).strip() or None if literal else None
-
-
-def _int(value: Any) -> int | None:
-    try:
-        return int(value) if value not in (None, "") else None
-    except (TypeError, ValueError):
-        return None
+    columns = dates.csl_columns(item.get("issued"))
+    if columns[0] is not None:
+        return dates.format_partial(columns)
+    return dates.csl_literal(item.get("issued"))
 
 
 def import_items(

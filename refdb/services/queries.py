@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import String, and_, bindparam, cast, func, select, union
 from sqlalchemy.orm import Session, aliased
 
+from refdb.dates import format_partial
 from refdb.models import (
     Citation,
     Claim,
@@ -402,19 +403,13 @@ def list_comments(session: Session, *, claim: str | None = None) -> list[Record]
             "key": key,
             "text": text,
             "author": author or label or "anonymous",
-            "date": _date_text(year, month, day),
+            "date": format_partial((year, month, day)),
             "answers": answers,
             "claims": links.get(cid, []),
             "note": note,
         }
         for cid, key, text, author, label, year, month, day, answers, note in rows
     ]
-
-
-def _date_text(year: int | None, month: int | None, day: int | None) -> str | None:
-    if year is None:
-        return None
-    return f"{year:04d}" + (f"-{month:02d}" if month else "") + (f"-{day:02d}" if month and day else "")
 
 
 def list_sources(session: Session, *, match: str | None = None) -> list[Record]:
@@ -456,7 +451,7 @@ def list_sources(session: Session, *, match: str | None = None) -> list[Record]:
             "contributors": people.get(r.id, []),
             "publisher": r.publisher,
             "place": r.place,
-            "issued": _date_text(r.issued_year, r.issued_month, r.issued_day) or r.issued_literal,
+            "issued": format_partial((r.issued_year, r.issued_month, r.issued_day)) or r.issued_literal,
         }
         for r in rows
     ]

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from refdb.errors import InputError
 from refdb.formats import bibtex, ris
+from refdb.formats.bibtex import latex
 from refdb.formats.text import read_file
 from tests.formats.samples import EXAMPLES, REFERENCE, ROBERTS, ROKOSSOVSKY
 
@@ -619,7 +620,7 @@ def balanced(text: str) -> bool:
 @given(st.lists(st.sampled_from(LATEX_PIECES), max_size=12).map("".join).filter(balanced))
 def test_fast_latex_path_agrees_with_pylatexenc(value: str) -> None:
     """The shortcut for simple values gives exactly what pylatexenc gives."""
-    escaped = bibtex._BARE_TEXT_SPECIAL.sub(r"\\\1", value)
-    simple = bibtex._simple_latex_to_text(escaped)
+    escaped = latex._BARE_TEXT_SPECIAL.sub(r"\\\1", value)
+    simple = latex._simple_latex_to_text(escaped)
     assert simple is not None
     assert " ".join(simple.split()) == " ".join(bibtex.pylatexenc_to_text(escaped).split())

@@ -1,0 +1,347 @@
+"""Reading BibTeX: bibtexparser 2 splits the file, the rest is done here, with recovery.
+
+bibtexparser keeps each block's line; here come ``@string`` macros and ``#``
+concatenation, LaTeX to Unicode (:mod:`.latex`), names (:mod:`.names`) and the
+mapping to CSL-JSON (:mod:`.types`).  Every problem bibtexparser records as a
+failed block becomes an :class:`InputError` with the line and what is wrong; with
+an ``errors`` list, reading goes on with the next block.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from bibtexparser import model
+from bibtexparser.entrypoint import parse_string
+from bibtexparser.middlewares import RemoveEnclosingMiddleware
+
+from refdb.dates import MONTH_ABBREVIATIONS, MONTH_NAMES, month_number, parse_iso_date
+from refdb.errors import InputError
+from refdb.formats import CslItem, ParsedItem
+from refdb.formats.bibtex.latex import latex_to_text, unescape_verbatim
+from refdb.formats.bibtex.names import read_names
+from refdb.formats.bibtex.types import (
+    BIBTEX_TO_CSL_TYPE,
+    MASTERS_GENRE,
+    NAME_FIELDS,
+    TEXT_FIELDS,
+    VERBATIM_FIELDS,
+)
+from refdb.formats.identifiers import strip_doi_prefix
+
+
+def loads(text: str, *, source_name: str, errors: list[InputError] | None = None) -> list[ParsedItem]:
+    """Parse BibTeX text into CSL items, in file order.
+
+    Without ``errors`` the first malformed block raises.  With a list, each malformed
+    entry (or ``@string``) adds the error it would have raised there, one per entry,
+    and reading goes on with the next block; only a file without any entry still
+    raises.  An entry cut short by an extra ``}`` is reported, not returned.
+    bibtexparser ends an unterminated block at the next ``@`` that starts a line, so
+    the entries after it are still read; entries that start inside a line of an
+    unterminated block are lost with it and each is reported as not read.
+    """
+    with _quiet_bibtexparser():
+        library = parse_string(text.removeprefix("\ufeff"), parse_stack=[RemoveEnclosingMiddleware()])
+    blocks = library.blocks
+    strings: dict[str, str] = {}
+    items: list[ParsedItem] = []
+    problems: list[InputError] = []
+    previous_ok = False  # the previous block was an entry that became an item
+    for index, block in enumerate(blocks):
+        line = (block.start_line or 0) + 1
+        location = f"{source_name}:{line}"
+        ok = False
+        try:
+            if isinstance(block, model.ParsingFailedBlock):
+                following = blocks[index + 1] if index + 1 < len(blocks) else None
+                error = _failed_block_error(block, location, following)
+                if errors is None:
+                    raise error
+                problems += [error, *_swallowed_entries(block, source_name)]
+            elif isinstance(block, model.String):
+                value = _evaluate(block.value, _enclosing(block), strings, location=location, field=block.key)
+                strings[block.key.lower()] = value
+            elif isinstance(block, model.ImplicitComment):
+                if previous_ok:  # after an entry that failed, its error already stands for it
+                    try:
+                        _check_leftover(block, blocks[index - 1], location)
+                    except InputError:
+                        items.pop()  # an extra '}' cut that entry short: it is not a good entry
+                        raise
+            elif isinstance(block, model.Entry):
+                items.append(ParsedItem(_entry_to_item(block, strings, source_name), location))
+                ok = True
+        except InputError as err:
+            if errors is None:
+                raise
+            problems.append(err)
+        previous_ok = ok
+    if not items and not any(_is_entry(block) for block in blocks):
+        raise InputError("no BibTeX entries found (an entry starts with '@type{key,')", location=source_name)
+    if errors is not None:
+        errors.extend(problems)
+    return items
+
+
+_NOT_ENTRIES = frozenset({"string", "comment", "preamble"})
+
+
+def _is_entry(block: model.Block) -> bool:
+    """An entry, read or failed (``@string``, ``@comment`` and ``@preamble`` are not entries)."""
+    if isinstance(block, model.Entry):
+        return True
+    if isinstance(block, model.DuplicateBlockKeyBlock):
+        return not isinstance(block.previous_block, model.String)
+    if isinstance(block, model.ParsingFailedBlock):
+        match = re.match(r"@\s*(\w*)", block.raw or "")
+        return match is not None and match.group(1).lower() not in _NOT_ENTRIES
+    return False
+
+
+@contextlib.contextmanager
+def _quiet_bibtexparser() -> Iterator[None]:
+    """bibtexparser logs each failed block as a warning; we raise an InputError instead."""
+    logger = logging.getLogger("bibtexparser")
+    previous = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        logger.setLevel(previous)
+
+
+def _enclosing(block: model.Block) -> str | None:
+    value = block.parser_metadata.get(RemoveEnclosingMiddleware.metadata_key())
+    return value if isinstance(value, str) else None
+
+
+def _entry_key_of(raw: str | None) -> str:
+    match = re.match(r"@\s*\w+\s*[{(]\s*([^,\s]*)", raw or "")
+    return match.group(1) if match else ""
+
+
+_END_OF_FILE = "Unexpectedly reached end of file"
+_NEXT_BLOCK = "Unexpected block start"
+_UNTERMINATED = (_END_OF_FILE, _NEXT_BLOCK)
+
+
+def _failure_reason(block: model.ParsingFailedBlock) -> str:
+    return str(getattr(block.error, "abort_reason", block.error))
+
+
+def _failed_block_error(
+    block: model.ParsingFailedBlock, location: str, following: model.Block | None
+) -> InputError:
+    if isinstance(block, model.DuplicateBlockKeyBlock):
+        first = block.previous_block.start_line
+        what = "@string" if isinstance(block.previous_block, model.String) else "citation key"
+        return InputError(
+            f"duplicate {what} '{block.key}' (first used on line {(first or 0) + 1})", location=location
+        )
+    if isinstance(block, model.DuplicateFieldKeyBlock):
+        entry = block.ignore_error_block
+        key = entry.key if isinstance(entry, model.Entry) else ""
+        field = sorted(block.duplicate_keys)[0]
+        return InputError(f"entry '{key}' has this field twice", location=location, field=field)
+    key = _entry_key_of(block.raw)
+    what = f"entry '{key}'" if key else "this entry"
+    reason = _failure_reason(block)
+    if reason.startswith(_END_OF_FILE):
+        return InputError(
+            f"{what} is not terminated: the file ends before its closing '}}' (unbalanced braces?)",
+            location=location,
+        )
+    if reason.startswith(_NEXT_BLOCK):
+        next_line = (following.start_line or 0) + 1 if following is not None else None
+        where = f" on line {next_line}" if next_line else ""
+        return InputError(
+            f"{what} is not terminated before the next entry{where}: "
+            "a '}' is missing or the braces are unbalanced",
+            location=location,
+        )
+    if reason.startswith("Expected comma after entry key"):
+        return InputError(f"{what}: expected ',' after the citation key", location=location)
+    return InputError(f"cannot read {what}: {reason}", location=location)
+
+
+_INNER_ENTRY = re.compile(r"@\s*(\w+)\s*[{(]\s*([^\s,{}()]+)\s*,")
+
+
+def _swallowed_entries(block: model.ParsingFailedBlock, source_name: str) -> list[InputError]:
+    """The entries an unterminated block ran over (an ``@`` inside a line does not end it).
+
+    They are never read, so with ``errors`` each is reported after the block's own error.
+    """
+    if isinstance(block, model.DuplicateBlockKeyBlock | model.DuplicateFieldKeyBlock):
+        return []
+    if not _failure_reason(block).startswith(_UNTERMINATED):
+        return []
+    raw, first_line = block.raw or "", (block.start_line or 0) + 1
+    key = _entry_key_of(raw)
+    what = f"entry '{key}'" if key else "an entry"
+    found: list[InputError] = []
+    for match in _INNER_ENTRY.finditer(raw, 1):
+        if match.group(1).lower() in _NOT_ENTRIES:
+            continue
+        line = first_line + raw.count("\n", 0, match.start())
+        found.append(
+            InputError(
+                f"entry '{match.group(2)}' was not read: it is inside {what} (line {first_line}), "
+                "which is not terminated",
+                location=f"{source_name}:{line}",
+            )
+        )
+    return found
+
+
+_LEFTOVER = re.compile(r"[,}]|[A-Za-z][\w-]*\s*=")
+
+
+def _check_leftover(block: model.ImplicitComment, previous: model.Block | None, location: str) -> None:
+    """Text after an entry that looks like its fields: an extra ``}`` closed the entry early."""
+    if isinstance(previous, model.Entry) and _LEFTOVER.match(block.comment.lstrip()):
+        raise InputError(
+            f"unbalanced braces: an extra '}}' closed entry '{previous.key}' "
+            f"(line {(previous.start_line or 0) + 1}) early; this text is outside any entry",
+            location=location,
+        )
+
+
+def _entry_to_item(entry: model.Entry, strings: dict[str, str], source_name: str) -> CslItem:
+    location = f"{source_name}:{(entry.start_line or 0) + 1}"
+    entry_type = entry.entry_type.lower()
+    csl_type = BIBTEX_TO_CSL_TYPE.get(entry_type)
+    if csl_type is None:
+        known = ", ".join(sorted(BIBTEX_TO_CSL_TYPE))
+        raise InputError(
+            f"unknown entry type '@{entry.entry_type}' (entry '{entry.key}'); known types: {known}",
+            location=location,
+        )
+    if not entry.key:
+        raise InputError(f"the @{entry.entry_type} entry has no citation key", location=location)
+    enclosings = entry.parser_metadata.get(RemoveEnclosingMiddleware.metadata_key()) or {}
+    values: dict[str, str] = {}
+    lines: dict[str, str] = {}  # field -> "file:line" of the field, for errors in its value
+    for field in entry.fields:
+        name = field.key.lower()
+        lines[name] = f"{source_name}:{(field.start_line or entry.start_line or 0) + 1}"
+        if name in values:
+            raise InputError(f"entry '{entry.key}' has this field twice", location=lines[name], field=name)
+        values[name] = _evaluate(
+            str(field.value), enclosings.get(field.key), strings, location=lines[name], field=name
+        )
+
+    item: CslItem = {"id": entry.key, "type": csl_type}
+    for field_name, variable in NAME_FIELDS:
+        if field_name in values:
+            names = read_names(values[field_name], location=lines[field_name], field=field_name)
+            if names:
+                item[variable] = names
+    for field_name, variable in TEXT_FIELDS:
+        if variable not in item and field_name in values:
+            text = latex_to_text(values[field_name])
+            if text:
+                item[variable] = text
+    for field_name, variable in VERBATIM_FIELDS:
+        if field_name in values:
+            text = unescape_verbatim(values[field_name])
+            if variable == "DOI":
+                text = strip_doi_prefix(text)
+            if text:
+                item[variable] = text
+    if "number" in values:
+        number = latex_to_text(values["number"])
+        if number:
+            item["number" if csl_type == "report" else "issue"] = number
+    elif "issue" in values and latex_to_text(values["issue"]):
+        item["issue"] = latex_to_text(values["issue"])
+    if "pages" in values:
+        pages = unescape_verbatim(values["pages"].replace("--", "-"))
+        if pages:
+            item["page"] = pages
+    if entry_type == "mastersthesis" and "genre" not in item:
+        item["genre"] = MASTERS_GENRE
+    issued = _read_date(values)
+    if issued:
+        item["issued"] = issued
+    if "urldate" in values:
+        accessed = parse_iso_date(latex_to_text(values["urldate"]))
+        if accessed:
+            item["accessed"] = accessed
+    return item
+
+
+# --- values: macros and concatenation ------------------------------------------------------------------
+
+
+def _evaluate(
+    value: str, enclosing: str | None, strings: dict[str, str], *, location: str, field: str
+) -> str:
+    """A field's text: braced/quoted values as they are; bare ones are macros and ``#`` concatenation."""
+    if enclosing != "no-enclosing" or value.isdigit():
+        return value
+    parts: list[str] = []
+    for token in _split_concatenation(value):
+        if token[:1] in '{"' and len(token) >= 2:
+            parts.append(token[1:-1])
+        elif token.isdigit():
+            parts.append(token)
+        elif token.lower() in strings:
+            parts.append(strings[token.lower()])
+        elif token.lower() in MONTH_ABBREVIATIONS:
+            parts.append(MONTH_NAMES[MONTH_ABBREVIATIONS.index(token.lower())])
+        else:
+            raise InputError(f"'{token}' is not a defined @string macro", location=location, field=field)
+    return "".join(parts)
+
+
+def _split_concatenation(value: str) -> list[str]:
+    tokens: list[str] = []
+    depth, quoted, start, escaped = 0, False, 0, False
+    for index, char in enumerate(value):
+        if escaped or char == "\\":
+            escaped = not escaped
+            continue
+        if char == "{" and not quoted:
+            depth += 1
+        elif char == "}" and not quoted:
+            depth -= 1
+        elif char == '"' and depth == 0:
+            quoted = not quoted
+        elif char == "#" and depth == 0 and not quoted:
+            tokens.append(value[start:index].strip())
+            start = index + 1
+    tokens.append(value[start:].strip())
+    return [token for token in tokens if token]
+
+
+# --- dates ---------------------------------------------------------------------------------------------
+
+
+def _read_date(values: dict[str, str]) -> dict[str, Any] | None:
+    """The issued date: biblatex's ``date`` if it is ISO, else ``year``/``month``/``day``; else a literal."""
+    if "date" in values:
+        date_text = latex_to_text(values["date"])
+        parsed = parse_iso_date(date_text)
+        if parsed:
+            return parsed
+        if "year" not in values and date_text:
+            return {"literal": date_text}
+    if "year" not in values:
+        return None
+    year = latex_to_text(values["year"])
+    if not re.fullmatch(r"\d{1,4}", year):
+        return {"literal": year} if year else None
+    parts = [int(year)]
+    month = month_number(latex_to_text(values.get("month", "")))
+    if month is not None:
+        parts.append(month)
+        day = latex_to_text(values.get("day", ""))
+        if day.isdigit():
+            parts.append(int(day))
+    return {"date-parts": [parts]}
