@@ -37,3 +37,28 @@ def open_output(path: Path | None, *, force: bool) -> Iterator[TextIO]:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+@contextmanager
+def output_path(path: Path, *, force: bool) -> Iterator[Path]:
+    """A temporary sibling of ``path`` to write (by a program) and rename into place when complete.
+
+    The same rules as :func:`open_output`: never overwrite without ``force``, never follow a symlink.
+    """
+    if path.is_dir():
+        raise UsageError(f"--output {path} is a directory")
+    if (path.exists() or path.is_symlink()) and not force:
+        raise ConflictError(f"{path} exists; pass --force to overwrite it")
+    if path.is_symlink():
+        raise UsageError(f"--output {path} is a symbolic link; give the real path")
+    parent = path.parent if str(path.parent) else Path(".")
+    if not parent.is_dir():
+        raise UsageError(f"--output {path}: the directory {parent} does not exist")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=f".tmp{path.suffix}", dir=parent)
+    os.close(fd)
+    try:
+        yield Path(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
