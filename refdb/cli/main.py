@@ -31,6 +31,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "bibliography": ("refdb.cli.cite", "bibliography"),
     "export": ("refdb.cli.cite", "export"),
     "import": ("refdb.cli.cite", "import_"),
+    "dossier": ("refdb.cli.writing", "dossier"),
+    "render": ("refdb.cli.writing", "render"),
     "add": ("refdb.cli.author", "add_app"),
     "edit": ("refdb.cli.author", "edit"),
     "rm": ("refdb.cli.author", "rm"),

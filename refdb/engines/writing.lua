@@ -368,6 +368,57 @@ local function plain_cite(cite)
   return cite
 end
 
+-- A claim or quote cited in the text becomes one footnote, placed as citeproc places its own
+-- notes: no space before it, after a following comma or full stop.
+local function note_of(cite)
+  local inlines = capitalize_first(note_inlines(cite))
+  if not ends_with_punctuation(inlines) then
+    inlines:insert(pandoc.Str('.'))
+  end
+  return pandoc.Note({ pandoc.Para(inlines) })
+end
+
+local function place_notes(inlines)
+  local out = pandoc.Inlines({})
+  local i = 1
+  local changed = false
+  while i <= #inlines do
+    local inline = inlines[i]
+    if inline.t == 'Cite' and needs_expansion(inline) then
+      changed = true
+      while #out > 0 and (out[#out].t == 'Space' or out[#out].t == 'SoftBreak') do
+        out:remove(#out)
+      end
+      local following = inlines[i + 1]
+      local moved = nil
+      if following ~= nil and following.t == 'Str' then
+        local punctuation, rest = following.text:match('^([%.,;:!?]+)(.*)$')
+        if punctuation ~= nil then
+          moved = punctuation
+          if rest == '' then
+            i = i + 1
+          else
+            inlines[i + 1] = pandoc.Str(rest)
+          end
+        end
+      end
+      if moved ~= nil then
+        out:insert(pandoc.Str(moved))
+      end
+      out:insert(note_of(inline))
+    elseif inline.t == 'Cite' then
+      out:insert(plain_cite(inline))
+    else
+      out:insert(inline)
+    end
+    i = i + 1
+  end
+  if changed then
+    return out
+  end
+  return nil
+end
+
 local function expand_document(doc)
   if state.note_style then
     -- first inside footnotes (rendered in place), then in the text (each becomes one footnote)
@@ -384,18 +435,12 @@ local function expand_document(doc)
       end,
     })
     doc = doc:walk({
+      traverse = 'topdown',
       Note = function(note)
         return note, false -- done above
       end,
-      Cite = function(cite)
-        if not needs_expansion(cite) then
-          return plain_cite(cite)
-        end
-        local inlines = capitalize_first(note_inlines(cite))
-        if not ends_with_punctuation(inlines) then
-          inlines:insert(pandoc.Str('.'))
-        end
-        return pandoc.Note({ pandoc.Para(inlines) })
+      Inlines = function(inlines)
+        return place_notes(inlines)
       end,
     })
   else
@@ -450,9 +495,7 @@ local function collect(doc)
   })
   local unwrap = {
     Span = function(span)
-      if span.identifier == '' and #span.attributes == 0 then
-        return span.content
-      end
+      return span.content
     end,
     Link = function(link)
       return link.content
@@ -468,6 +511,12 @@ function Pandoc(doc)
   end
   local csl = meta_string(doc.meta, 'refdb-csl') or meta_string(doc.meta, 'csl')
   state.note_style, state.terms = style_facts(csl)
+  local references = meta_string(doc.meta, 'refdb-references')
+  if references ~= nil then
+    -- the sources as metadata (refdb's Markdown output): pandoc's own CSL-JSON reader
+    doc.meta.references = pandoc.read(read_text(references), 'csljson').meta.references
+    doc.meta['refdb-references'] = nil
+  end
   doc = expand_document(doc)
   local collecting = meta_string(doc.meta, 'refdb-collect') ~= nil
   doc.meta['refdb-data'] = nil

@@ -29,7 +29,9 @@ FILTER = Path(__file__).with_name("writing.lua")
 
 # file suffix -> refdb's name for the format
 FORMATS: dict[str, str] = {".docx": "docx", ".odt": "odt", ".html": "html", ".pdf": "pdf", ".md": "markdown"}
-_WRITERS = {"docx": "docx", "odt": "odt", "html": "html5", "pdf": "typst", "markdown": "markdown"}
+_WRITERS = {
+    "docx": "docx", "odt": "odt", "html": "html5", "pdf": "typst", "markdown": "markdown", "text": "plain",
+}  # fmt: skip
 _FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"))
 _UNKNOWN = re.compile(r"refdb: unknown (claim|quote|source) '([^']*)'")
 _REFDB_MESSAGE = re.compile(r"refdb: (.*)")
@@ -72,17 +74,6 @@ def is_note_style(style: str) -> bool:
     return bool(found and re.search(r'\bclass="note"', found.group(0)))
 
 
-def meta_value(value: Any) -> dict[str, Any]:
-    """A JSON value as pandoc metadata (MetaMap, MetaList, MetaBool, MetaString)."""
-    if isinstance(value, Mapping):
-        return {"t": "MetaMap", "c": {str(k): meta_value(v) for k, v in value.items()}}
-    if isinstance(value, list | tuple):
-        return {"t": "MetaList", "c": [meta_value(v) for v in value]}
-    if isinstance(value, bool):
-        return {"t": "MetaBool", "c": value}
-    return {"t": "MetaString", "c": str(value)}
-
-
 @dataclass(frozen=True)
 class Job:
     """What one document run needs besides the AST."""
@@ -93,39 +84,53 @@ class Job:
     bibliography_title: str | None = "Bibliography"
 
 
-def write_document(blocks_doc: Mapping[str, Any], job: Job, output: Path, fmt: str) -> None:
-    """Render a pandoc AST (``{"meta": ..., "blocks": ...}``) to ``output`` in ``fmt``."""
+def write_document(
+    document: Mapping[str, Any] | Path, job: Job, output: Path | None, fmt: str
+) -> bytes | None:
+    """Render a document to ``output`` in ``fmt``; with no ``output`` (``text`` only), return it.
+
+    ``document`` is a pandoc AST without its version (``{"meta": ..., "blocks": ...}``) or the path
+    of a pandoc Markdown manuscript.
+    """
     if fmt not in _WRITERS:
         raise UsageError(f"unknown document format '{fmt}'; choose one of: {', '.join(_WRITERS)}")
     style_path = resolve_style(job.style)
-    doc = {"pandoc-api-version": api_version(), "meta": dict(blocks_doc.get("meta", {})),
-           "blocks": blocks_doc["blocks"]}  # fmt: skip
     with tempfile.TemporaryDirectory(prefix="refdb-writing-") as tmp:
         directory = Path(tmp)
         data_path = directory / "data.json"
         data_path.write_text(json.dumps(job.data, ensure_ascii=False), encoding="utf-8")
-        command = [_pandoc(), "--from=json", "--lua-filter", str(FILTER), "-M", f"refdb-data={data_path}"]
+        command = [_pandoc(), "--lua-filter", str(FILTER), "-M", f"refdb-data={data_path}"]
+        stdin = b""
+        command += ["--from=markdown", str(document)] if isinstance(document, Path) else ["--from=json"]
+        items_path = directory / "items.json"
+        items_path.write_text(json.dumps(list(job.items), ensure_ascii=False), encoding="utf-8")
         if fmt == "markdown":
-            doc["meta"]["references"] = meta_value(list(job.items))
-            command += ["-M", f"refdb-csl={style_path}", "--to=markdown", "--standalone", "--wrap=none"]
-            if job.bibliography_title:
-                command += ["-M", f"reference-section-title={job.bibliography_title}"]
+            # the sources go into the metadata's references (read by pandoc's own CSL-JSON reader)
+            command += ["-M", f"refdb-references={items_path}", "-M", f"refdb-csl={style_path}"]
+            command += ["--to=markdown", "--standalone", "--wrap=none"]
         else:
-            items_path = directory / "items.json"
-            items_path.write_text(json.dumps(list(job.items), ensure_ascii=False), encoding="utf-8")
             command += ["--citeproc", "--csl", str(style_path), "--bibliography", str(items_path)]
             command += ["--standalone", f"--to={_WRITERS[fmt]}"]
-            if job.bibliography_title:
-                command += ["-M", f"reference-section-title={job.bibliography_title}"]
             if fmt == "pdf":
                 command += ["-V", "papersize=a4"]
+            if fmt == "text":
+                command += ["--wrap=none"]
+        if job.bibliography_title:
+            command += ["-M", f"reference-section-title={job.bibliography_title}"]
+        if not isinstance(document, Path):
+            doc = {"pandoc-api-version": api_version(), "meta": dict(document.get("meta", {})),
+                   "blocks": document["blocks"]}  # fmt: skip
+            stdin = json.dumps(doc, ensure_ascii=False).encode("utf-8")
+        if output is None:
+            return _run(command, stdin)
         target = directory / ("document.typ" if fmt == "pdf" else f"document{output.suffix}")
         command += ["--output", str(target)]
-        _run(command, json.dumps(doc, ensure_ascii=False).encode("utf-8"))
+        _run(command, stdin)
         if fmt == "pdf":
             _typst(target, output)
         else:
-            target.replace(output) if _same_device(target, output) else output.write_bytes(target.read_bytes())
+            output.write_bytes(target.read_bytes())
+    return None
 
 
 def collect(blocks: list[Any], job: Job, writer: str = "plain") -> tuple[list[str], list[str]]:
@@ -145,13 +150,6 @@ def collect(blocks: list[Any], job: Job, writer: str = "plain") -> tuple[list[st
     pieces = [piece.strip() for piece in out.decode("utf-8").split(_SEPARATOR)]
     split = pieces.index("refdb-bibliography")
     return pieces[:split], [p for p in pieces[split + 1 :] if p]
-
-
-def _same_device(a: Path, b: Path) -> bool:
-    try:
-        return a.stat().st_dev == b.parent.resolve().stat().st_dev
-    except OSError:
-        return False
 
 
 def _run(command: list[str], stdin: bytes) -> bytes:
