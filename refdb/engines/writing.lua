@@ -361,11 +361,12 @@ local function needs_expansion(cite)
 end
 
 local function plain_cite(cite)
+  local citations = {}
   for i, citation in ipairs(cite.citations) do
     check_source(citation.id)
-    cite.citations[i] = fix_suffix(citation)
+    citations[i] = fix_suffix(citation)
   end
-  return cite
+  return pandoc.Cite(cite.content, citations)
 end
 
 -- A claim or quote cited in the text becomes one footnote, placed as citeproc places its own
@@ -407,6 +408,7 @@ local function place_notes(inlines)
       end
       out:insert(note_of(inline))
     elseif inline.t == 'Cite' then
+      changed = true
       out:insert(plain_cite(inline))
     else
       out:insert(inline)

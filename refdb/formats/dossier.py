@@ -186,23 +186,23 @@ def _claim_blocks(claim: Record, items: Mapping[str, Any], present: set[str], no
         if not cited:
             continue
         blocks.append(para([strong(text(heading))]))
-        entries = []
+        # paragraphs, not a list: typst keeps a footnote on its reference's page in a paragraph,
+        # but lets it slip to the next page from a list item
         for citation in cited:
             source = str(citation["source"])
             reference = cite(source, citation["locator"], str(citation["label"] or "page"))
             shown = [*text(source_label(items.get(source), source)), reference] if note_style else [reference]
-            entry: list[Node] = [plain(shown)]
+            blocks.append(para(shown))
             if citation["anchor"]:
-                entry.append(block_quote([para([*text("“" + str(citation["anchor"]) + "”")])]))
+                blocks.append(block_quote([para([*text("“" + str(citation["anchor"]) + "”")])]))
             if citation["note"]:
-                entry.append(para([emph(text("Note:")), {"t": "Space"}, *text(str(citation["note"]))]))
-            entries.append(entry)
-        blocks.append(bullet_list(entries))
+                blocks.append(para([emph(text("Note:")), {"t": "Space"}, *text(str(citation["note"]))]))
     if claim["quotes"]:
         blocks.append(para([strong(text("Quotations"))]))
         for quote in claim["quotes"]:
             said = [{"t": "Str", "c": "—"}, {"t": "Space"}, *text(str(quote["speaker"] or "unknown speaker"))]
             if quote["origin"] or quote["found"]:
+                said += [] if note_style else [{"t": "Space"}]
                 said.append({"t": "Cite", "c": [[_citation(f"quote:{quote['key']}")],
                                                 [{"t": "Str", "c": f"[@quote:{quote['key']}]"}]]})  # fmt: skip
             inner = [para(text(str(quote["text"]))), para(said)]
@@ -217,6 +217,7 @@ def _claim_blocks(claim: Record, items: Mapping[str, Any], present: set[str], no
                 said += [{"t": "Str", "c": ","}, {"t": "Space"}, *text(str(comment["date"]))]
             said += [{"t": "Space"}, *text(f"({comment['stance']} this claim)")]
             if comment["source"]:
+                said += [] if note_style else [{"t": "Space"}]
                 said.append(cite(str(comment["source"])))
             inner = [para(text(str(comment["text"]))), para(said)]
             if comment["link_note"]:
