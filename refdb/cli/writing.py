@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from refdb.cli.render import note
+
+if TYPE_CHECKING:
+    from refdb.engines.writing import Job
 
 STYLE_HELP = (
     "A CSL style: an official id (chicago-notes-bibliography, apa, modern-language-association ...; "
@@ -139,15 +143,13 @@ def render(
         note(f"rendered {manuscript} to {output}")
 
 
-def _write(document: object, job: object, output: Path | None, fmt: str, force: bool) -> None:
+def _write(document: Mapping[str, Any] | Path, job: Job, output: Path | None, fmt: str, force: bool) -> None:
     from refdb.cli.output import output_path
     from refdb.engines import writing
 
-    assert isinstance(job, writing.Job)
-    source = document if isinstance(document, Path) else document
     if output is None:
-        text = writing.write_document(source, job, None, "text")  # type: ignore[arg-type]
+        text = writing.write_document(document, job, None, "text")
         typer.echo((text or b"").decode("utf-8").rstrip("\n"))
         return
     with output_path(output, force=force) as tmp:
-        writing.write_document(source, job, tmp, fmt)  # type: ignore[arg-type]
+        writing.write_document(document, job, tmp, fmt)

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
+from refdb.errors import NotFoundError
 from refdb.models import (
     Citation,
     Claim,
@@ -28,7 +29,6 @@ from refdb.models import (
     Source,
     Tag,
 )
-from refdb.errors import NotFoundError
 from refdb.services import lookup
 from refdb.services.citations import CslItem, iter_items
 
@@ -184,18 +184,18 @@ def dossier_records(session: Session, claim_ids: Sequence[int]) -> tuple[list[Re
             .where(ClaimSubject.claim_id.in_(chunk)).order_by(ClaimSubject.claim_id, ClaimSubject.position)
         ):  # fmt: skip
             claims[claim_id]["about"].append(name)
-        for row in session.execute(
+        for cit in session.execute(
             select(Citation.claim_id, Citation.source_id, Source.key, Citation.stance, Citation.locator,
                    Citation.label, Citation.anchor_exact, Citation.note)
             .join(Source, Source.id == Citation.source_id)
             .where(Citation.claim_id.in_(chunk)).order_by(Citation.claim_id, Citation.position)
         ):  # fmt: skip
-            claims[row.claim_id]["citations"].append(
-                {"source": row.key, "stance": row.stance, "locator": row.locator, "label": row.label or "page",
-                 "anchor": row.anchor_exact, "note": row.note}
+            claims[cit.claim_id]["citations"].append(
+                {"source": cit.key, "stance": cit.stance, "locator": cit.locator, "label": cit.label or "page",
+                 "anchor": cit.anchor_exact, "note": cit.note}
             )  # fmt: skip
-            source_ids.add(row.source_id)
-        for row in session.execute(
+            source_ids.add(cit.source_id)
+        for q in session.execute(
             select(QuoteClaim.claim_id, Quote.id, Quote.key, Quote.text, Person.display_name, Quote.note,
                    Quote.language, origin.id.label("oid"), origin.key.label("okey"), Quote.origin_locator,
                    Quote.origin_label, found.id.label("fid"), found.key.label("fkey"), Quote.found_locator,
@@ -206,17 +206,16 @@ def dossier_records(session: Session, claim_ids: Sequence[int]) -> tuple[list[Re
             .outerjoin(found, found.id == Quote.found_source_id)
             .where(QuoteClaim.claim_id.in_(chunk)).order_by(QuoteClaim.claim_id, Quote.key)
         ):  # fmt: skip
-            claims[row.claim_id]["quotes"].append(
-                {"key": row.key, "text": row.text, "speaker": row.display_name, "note": row.note,
-                 "language": row.language,
-                 "origin": _cite(row.okey, row.origin_locator, row.origin_label) if row.okey else None,
-                 "found": _cite(row.fkey, row.found_locator, row.found_label) if row.fkey else None}
+            claims[q.claim_id]["quotes"].append(
+                {"key": q.key, "text": q.text, "speaker": q.display_name, "note": q.note, "language": q.language,
+                 "origin": _cite(q.okey, q.origin_locator, q.origin_label) if q.okey else None,
+                 "found": _cite(q.fkey, q.found_locator, q.found_label) if q.fkey else None}
             )  # fmt: skip
-            quote_ids[row.id].append(row.claim_id)
-            source_ids.update(i for i in (row.oid, row.fid) if i is not None)
+            quote_ids[q.id].append(q.claim_id)
+            source_ids.update(i for i in (q.oid, q.fid) if i is not None)
         answered = aliased(Source)
         cited = aliased(Source)
-        for row in session.execute(
+        for cm in session.execute(
             select(CommentClaim.claim_id, CommentClaim.stance, CommentClaim.note.label("link_note"), Comment.key,
                    Comment.text, Comment.note, Person.display_name, Comment.author_label, Comment.date_year,
                    Comment.date_month, Comment.date_day, answered.key.label("answers"),
@@ -227,13 +226,13 @@ def dossier_records(session: Session, claim_ids: Sequence[int]) -> tuple[list[Re
             .outerjoin(cited, cited.id == Comment.source_id)
             .where(CommentClaim.claim_id.in_(chunk)).order_by(CommentClaim.claim_id, Comment.key)
         ):  # fmt: skip
-            claims[row.claim_id]["comments"].append(
-                {"key": row.key, "text": row.text, "author": row.display_name or row.author_label or "anonymous",
-                 "date": _date(row.date_year, row.date_month, row.date_day), "stance": row.stance,
-                 "link_note": row.link_note, "note": row.note, "answers": row.answers, "source": row.ckey}
+            claims[cm.claim_id]["comments"].append(
+                {"key": cm.key, "text": cm.text, "author": cm.display_name or cm.author_label or "anonymous",
+                 "date": _date(cm.date_year, cm.date_month, cm.date_day), "stance": cm.stance,
+                 "link_note": cm.link_note, "note": cm.note, "answers": cm.answers, "source": cm.ckey}
             )  # fmt: skip
-            if row.cid is not None:
-                source_ids.add(row.cid)
+            if cm.cid is not None:
+                source_ids.add(cm.cid)
         for direction, mine, theirs in (
             ("out", ClaimRelation.from_claim_id, ClaimRelation.to_claim_id),
             ("in", ClaimRelation.to_claim_id, ClaimRelation.from_claim_id),
