@@ -28,6 +28,9 @@ COMMANDS = [
     ("search", "bulk"),
     ("export", "--format", "csljson"),
     ("dump",),
+    ("dossier", "--tag", "bulk"),
+    ("dossier", "--source", "bulk"),
+    ("render", "--print-data"),
 ]
 
 
