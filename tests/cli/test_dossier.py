@@ -93,6 +93,18 @@ def test_docx_has_real_chicago_footnotes(cli: Cli, tmp_path: Path) -> None:
     assert "Contents" in body and "Supported by" in body and "Rejected by" in body
 
 
+def test_readme_charm_example(cli: Cli, tmp_path: Path) -> None:
+    out = tmp_path / "charm.docx"
+    _ok(cli, "dossier", "--tag", "charm", "--output", str(out))
+    assert docx_notes(out)[0][:3] == [
+        "Stalin and His Generals, n.d., para. 4.",
+        "Konstantin Rokossovskii, Soldatskii dolg (n.d.), quoted in Stalin and His Generals, para. 4.",
+        "Aleksandr Vasilevskii, Delo vsei zhizni (n.d.), quoted in Stalin and His Generals, para. 4.",
+    ]
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "refdb dossier --tag charm --output charm.docx" in readme
+
+
 def test_docx_contents_and_related_claims_are_internal_links(cli: Cli, tmp_path: Path) -> None:
     out = tmp_path / "d.docx"
     _ok(cli, "dossier", "--tag", "continuity", "-o", str(out))

@@ -114,7 +114,7 @@ def test_format_for_and_note_style() -> None:
     assert [writing.format_for(Path(f"x.{s}")) for s in ("docx", "ODT", "html", "pdf", "md")] == [
         "docx", "odt", "html", "pdf", "markdown",
     ]  # fmt: skip
-    with pytest.raises(UsageError, match="unknown suffix '.rtf'"):
+    with pytest.raises(UsageError, match=r"unknown suffix '\.rtf'"):
         writing.format_for(Path("x.rtf"))
     assert writing.is_note_style("chicago") and not writing.is_note_style("apa")
 
