@@ -70,7 +70,7 @@ end
 -- itself with a probe style that shares the style's locale, so every language parses).
 local function style_facts(csl_path)
   if csl_path == nil then
-    return false, DEFAULT_TERMS -- pandoc's default style, Chicago author-date, in English
+    return false, DEFAULT_TERMS, 'en-US' -- pandoc's default style, Chicago author-date, in English
   end
   local text = read_text(csl_path)
   local style_tag = text:match('<style%s[^>]*>') or ''
@@ -130,14 +130,14 @@ local function style_facts(csl_path)
   for label, term in pairs(DEFAULT_TERMS) do
     terms[label] = terms[label] or term
   end
-  return note_style, terms
+  return note_style, terms, locale or 'en-US'
 end
 
 local function is_null(value)
   return value == nil or value == pandoc.json.null
 end
 
-local state = { data = nil, note_style = false, terms = DEFAULT_TERMS }
+local state = { data = nil, note_style = false, terms = DEFAULT_TERMS, locale = 'en-US' }
 
 -- ", {page 534–35}" (normal) or "{page 534–35}" (author in text): braces keep the locator whole.
 local function locator_inlines(locator, label, leading_comma)
@@ -403,7 +403,13 @@ local function place_notes(inlines)
           end
         end
       end
-      if moved ~= nil then
+      local last = out[#out]
+      if moved ~= nil and last ~= nil and last.t == 'Quoted' and state.locale == 'en-US'
+          and moved:match('^[.,]$') then
+        -- American usage, as citeproc does for its own notes: the full stop or comma inside the quotes
+        last.content:insert(pandoc.Str(moved))
+        out[#out] = last
+      elseif moved ~= nil then
         out:insert(pandoc.Str(moved))
       end
       out:insert(note_of(inline))
@@ -512,7 +518,7 @@ function Pandoc(doc)
     state.data = pandoc.json.decode(read_text(data_path), false)
   end
   local csl = meta_string(doc.meta, 'refdb-csl') or meta_string(doc.meta, 'csl')
-  state.note_style, state.terms = style_facts(csl)
+  state.note_style, state.terms, state.locale = style_facts(csl)
   local references = meta_string(doc.meta, 'refdb-references')
   if references ~= nil then
     -- the sources as metadata (refdb's Markdown output): pandoc's own CSL-JSON reader

@@ -136,3 +136,10 @@ def test_dossier_ast_to_docx_and_pdf(tmp_path: Path) -> None:
     pdf = tmp_path / "d.pdf"
     writing.write_document(doc, job, pdf, "pdf")
     assert pdf.read_bytes()[:5] == b"%PDF-"
+
+
+def test_notes_are_placed_as_citeproc_places_its_own(tmp_path: Path) -> None:
+    text = _render(tmp_path, 'He said "words" [@quote:words]. Then [@claim:myth], and more.\n')
+    assert text.strip().startswith("He said “words.”[1] Then,[2] and more.")
+    german = _render(tmp_path, 'Er sagte "Worte" [@quote:words].\n', style="bitonline")
+    assert "Worte”.[1]" in german  # the full stop stays outside the quotes outside American usage
