@@ -160,10 +160,9 @@ def cite(
         from refdb.services.writing import writing_data
 
         with session_scope(ctx.obj) as session:
-            data, items = writing_data(session, claims=(), quotes=[quote])
+            data, items = writing_data(session, claims=(), quotes=[quote], every_source=False)
         if quote not in data["quotes"]:
             raise NotFoundError(f"no quote with key '{quote}'")
-        data["sources"] = sorted(str(item["id"]) for item in items)
         citation = {
             "citationId": f"quote:{quote}", "citationPrefix": [], "citationSuffix": [],
             "citationMode": {"t": "NormalCitation"}, "citationNoteNum": 0, "citationHash": 0,

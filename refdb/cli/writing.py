@@ -120,7 +120,7 @@ def render(
             data, _ = writing_data(session)
             typer.echo(json.dumps(data, ensure_ascii=False, indent=1))
             return
-        data, items = writing_data(session, claims=claim_keys, quotes=quote_keys)
+        data, items = writing_data(session, claims=claim_keys, quotes=quote_keys, every_source=print_data)
         cited = {str(item["id"]) for item in items}
         items += [item for item in source_items(session, source_keys) if str(item["id"]) not in cited]
     if print_data:

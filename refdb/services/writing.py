@@ -51,12 +51,17 @@ def _cite(key: str, locator: str | None, label: str | None) -> Record:
 
 
 def writing_data(
-    session: Session, *, claims: Iterable[str] | None = None, quotes: Iterable[str] | None = None
+    session: Session,
+    *,
+    claims: Iterable[str] | None = None,
+    quotes: Iterable[str] | None = None,
+    every_source: bool = True,
 ) -> tuple[Record, list[CslItem]]:
     """The filter's data for these claim and quote keys (None: all), and the CSL items they cite.
 
     Keys the database does not hold are left out (the filter reports the one a document cites).
-    ``sources`` in the data lists every source key, so a plain ``@KEY`` is checked as well.
+    ``sources`` in the data lists every source key (``every_source``), so a plain ``@KEY`` is
+    checked as well; without it, the keys of the items returned.
     """
     claim_rows = _claims_by_key(session, claims)
     data: Record = {"refdb-writing": 1, "claims": {}, "quotes": {}, "sources": []}
@@ -78,8 +83,12 @@ def writing_data(
     for quote in _quotes_by_key(session, quotes):
         data["quotes"][quote["key"]] = {"origin": quote["origin"], "found": quote["found"]}
         source_ids.update(quote["source_ids"])
-    data["sources"] = list(session.scalars(select(Source.key).order_by(Source.key)))
-    return data, list(iter_items(session, sorted(source_ids))) if source_ids else []
+    items = list(iter_items(session, sorted(source_ids))) if source_ids else []
+    if every_source:
+        data["sources"] = list(session.scalars(select(Source.key).order_by(Source.key)))
+    else:
+        data["sources"] = sorted(str(item["id"]) for item in items)
+    return data, items
 
 
 def source_items(session: Session, keys: Iterable[str]) -> list[CslItem]:
