@@ -115,6 +115,8 @@ def render(
     elif not print_data:
         raise UsageError("give a MANUSCRIPT to render (or --print-filter, --print-data)")
     claim_keys, quote_keys, source_keys = split_keys(keys)
+    fmt = writing.format_for(output) if output is not None else "text"
+    note_style = writing.is_note_style(style)
     with session_scope(ctx.obj) as session:
         if print_data and manuscript is None:
             data, _ = writing_data(session)
@@ -128,8 +130,6 @@ def render(
         return
     assert manuscript is not None
     data["sources"] = sorted(str(item["id"]) for item in items)
-    fmt = writing.format_for(output) if output is not None else "text"
-    note_style = writing.is_note_style(style)
     job = writing.Job(items=items, data=data, style=style,
                       bibliography_title="Bibliography" if note_style else "References")  # fmt: skip
     try:

@@ -383,3 +383,24 @@ def test_hostile_content_is_text_in_every_format(cli: Cli, tmp_path: Path) -> No
             again = subprocess.run([_pandoc(), str(out), "--to=plain", "--wrap=none"],
                                    capture_output=True, text=True, check=True).stdout  # fmt: skip
             assert HOSTILE in again
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (("dossier", "--style", "no-such-style"), "Error: unknown citation style 'no-such-style'"),
+        (("dossier", "--tag", "no-such-tag"), "Error: "),
+        (("dossier", "--source", "zzzz-nothing"), "Error: no source matches 'zzzz-nothing'"),
+        (("dossier", "-o", "/no/such/dir/x.docx"), "Error: --output /no/such/dir/x.docx: the directory"),
+        (("render",), "Error: give a MANUSCRIPT to render"),
+        (("render", "/no/such/draft.md"), "Error: "),
+        (("render", "DRAFT", "-o", "x.rtf"), "Error: --output x.rtf: unknown suffix '.rtf'"),
+    ],
+)
+def test_bad_input_is_one_error_line(cli: Cli, tmp_path: Path, args: tuple[str, ...], expected: str) -> None:
+    draft = tmp_path / "draft.md"
+    draft.write_text("Text [@claim:factor-charm].\n", encoding="utf-8")
+    result = cli(*(str(draft) if a == "DRAFT" else a for a in args))
+    assert result.exit_code != 0 and result.exception is None
+    assert result.stderr.startswith(expected) and result.stderr.count("\n") == 1, result.stderr
+    assert result.stdout == ""
