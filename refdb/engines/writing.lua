@@ -304,7 +304,7 @@ end
 
 -- One expanded Cite in a note style: the inlines of a note, each source an author-in-text
 -- citation, which citeproc renders as the full or short note.
-local function note_inlines(cite)
+local function note_inlines(cite, at_start)
   local out = pandoc.Inlines({})
   local function cite_of(citation)
     return pandoc.Cite({ pandoc.Str('@' .. citation.id) }, { citation })
@@ -330,8 +330,8 @@ local function note_inlines(cite)
     else
       for i, part in ipairs(parts) do
         if part.but_see then
-          out:extend(pandoc.Inlines(i == 1 and (n == 1 and #citation.prefix == 0 and 'But see ' or 'but see ')
-            or '. But see '))
+          local opens = at_start and n == 1 and #citation.prefix == 0
+          out:extend(pandoc.Inlines(i == 1 and (opens and 'But see ' or 'but see ') or '. But see '))
         elseif part.quoted_in then
           out:extend(pandoc.Inlines(', quoted in '))
         elseif i > 1 then
@@ -372,7 +372,7 @@ end
 -- A claim or quote cited in the text becomes one footnote, placed as citeproc places its own
 -- notes: no space before it, after a following comma or full stop.
 local function note_of(cite)
-  local inlines = capitalize_first(note_inlines(cite))
+  local inlines = capitalize_first(note_inlines(cite, true))
   if not ends_with_punctuation(inlines) then
     inlines:insert(pandoc.Str('.'))
   end
@@ -433,11 +433,23 @@ local function expand_document(doc)
     doc = doc:walk({
       Note = function(note)
         return pandoc.Note(note.content:walk({
-          Cite = function(cite)
-            if needs_expansion(cite) then
-              return note_inlines(cite)
+          Inlines = function(inlines)
+            -- "But see" opens a note's sentence; after words of the note's own it is "but see"
+            local out = pandoc.Inlines({})
+            local at_start = true
+            for _, inline in ipairs(inlines) do
+              if inline.t == 'Cite' and needs_expansion(inline) then
+                out:extend(note_inlines(inline, at_start))
+              elseif inline.t == 'Cite' then
+                out:insert(plain_cite(inline))
+              else
+                out:insert(inline)
+              end
+              if inline.t ~= 'Space' and inline.t ~= 'SoftBreak' then
+                at_start = inline.t == 'Str' and inline.text:match('[.?!]$') ~= nil
+              end
             end
-            return plain_cite(cite)
+            return out
           end,
         }))
       end,

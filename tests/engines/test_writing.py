@@ -143,3 +143,10 @@ def test_notes_are_placed_as_citeproc_places_its_own(tmp_path: Path) -> None:
     assert text.strip().startswith("He said “words.”[1] Then,[2] and more.")
     german = _render(tmp_path, 'Er sagte "Worte" [@quote:words].\n', style="bitonline")
     assert "Worte”.[1]" in german  # the full stop stays outside the quotes outside American usage
+
+
+def test_but_see_opens_a_sentence_or_follows_words(tmp_path: Path) -> None:
+    text = _render(tmp_path, "A.^[Compare [@claim:myth]. [@claim:myth].]\n")
+    assert _notes(text) == [
+        "[1] Compare but see Stalin and His Generals, n.d., para. 1. But see Stalin and His Generals, para. 1."
+    ]
