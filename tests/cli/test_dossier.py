@@ -121,6 +121,10 @@ def test_odt_notes(cli: Cli, tmp_path: Path) -> None:
     notes, text = odt_notes(out)
     assert notes == CONTINUITY_NOTES
     assert "Bibliography" in text
+    with zipfile.ZipFile(out) as odt:
+        content = odt.read("content.xml").decode("utf-8")
+    assert 'text:bookmark-start text:name="claim-factor-continuity"' in content
+    assert 'xlink:href="#claim-factor-continuity"' in content  # contents and related claims link to it
 
 
 def test_html_notes_with_back_links(cli: Cli, tmp_path: Path) -> None:
