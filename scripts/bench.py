@@ -48,8 +48,8 @@ PEER_VENV = BENCH / "venv"
 PEER_PACKAGES = ("papis", "sqlite-utils")
 PAPIS_MAX_DOCS = 10_000
 PAPIS_IMPORT_ENTRIES = 200  # papis adds ~5 documents a second, one at a time
-FIGURES = ("cold", "inprocess", "import", "export", "bibliography", "search", "peers", "map")
-GROUPS = ("cold query", "in-process", "import", "export", "bibliography", "search", "peers", "map")  # the table's numbers
+FIGURES = ("cold", "inprocess", "import", "export", "bibliography", "search", "peers", "map", "dossier")
+GROUPS = ("cold query", "in-process", "import", "export", "bibliography", "search", "peers", "map", "dossier")  # the table's numbers
 MAP_TARGET = 10.0  # seconds: `refdb map` of a tag with 200 claims (issue 14)
 SEED_AUTHOR = "Glantz"  # the seed's author of a source claims are cited to (README: refdb claims --source glantz)
 MEMORY_LIMIT_MB = 150.0
@@ -568,6 +568,61 @@ def expect_lines(count: int) -> Callable[[Path | None], None]:
     return check
 
 
+DOSSIER_CLAIMS = 1000
+DOSSIER_SECONDS = 60.0
+DOSSIER_MEMORY_MB = 300.0
+
+
+def fig_dossier(res: Results, seed_db: Path, db: Path, runs: int, budget: float, quick: bool,
+                big_in_quick: bool = False) -> None:
+    """`refdb dossier` to DOCX: the whole seed against one bare pandoc run over the same document and
+    items (its own Markdown output, citations kept), and 1,000 claims of the generated database."""
+    log("9. `refdb dossier` (DOCX, Chicago notes) vs pandoc alone on the same document and items")
+    from refdb.engines.citeproc import DEFAULT_STYLE, _pandoc, resolve_style
+
+    style = str(resolve_style(DEFAULT_STYLE))
+    tmp = BENCH / "tmp"
+    tmp.mkdir(parents=True, exist_ok=True)
+    seed_md = tmp / "dossier-seed.md"
+    subprocess.run([REFDB, "--db", str(seed_db), "dossier", "-o", str(seed_md), "--force"], check=True,
+                   capture_output=True)  # fmt: skip
+    docx = tmp / "dossier.docx"
+    cmds = [
+        Command("refdb dossier (seed, all claims)", [REFDB, "--db", str(seed_db), "dossier", "-o", str(docx),
+                "--force"]),
+        Command("pandoc --citeproc (same document)", [_pandoc(), str(seed_md), "--citeproc", "--csl", style,
+                "-M", "reference-section-title=Bibliography", "-o", str(tmp / "dossier-pandoc.docx")]),
+        Command("typer+sqlalchemy floor (seed)", [PY, str(BASELINES / "claims_orm.py"), str(seed_db), SEED_AUTHOR]),
+    ]  # fmt: skip
+    measure(cmds, runs, budget)
+    res.add("dossier", "`refdb dossier` of the whole seed to DOCX (cold)", cmds[0], cmds[1],
+            "the pandoc binary alone on the dossier's own Markdown", target=1.5, target_text="<= 1.5x")  # fmt: skip
+    floor = cmds[2].median() + cmds[1].median()
+    res.add("dossier", "`refdb dossier` of the whole seed to DOCX (cold)", cmds[0], floor,
+            "the Typer+SQLAlchemy floor plus the bare pandoc run", target_text="(reported)",
+            note=f"floor {cmds[2].median():.3f} s + pandoc {cmds[1].median():.3f} s")  # fmt: skip
+    if quick and not big_in_quick:
+        log("    (the 1,000-claim dossier runs in the full bench: --size 10k, or --quick --only dossier)")
+        return
+    with sqlite3.connect(db) as conn:
+        keys = [k for (k,) in conn.execute("SELECT key FROM claim ORDER BY key LIMIT ?", (DOSSIER_CLAIMS,))]
+    argv = [REFDB, "--db", str(db), "dossier", *(a for k in keys for a in ("--claim", k))]
+    big = [Command(f"refdb dossier ({len(keys):,} claims)", [*argv, "-o", str(docx), "--force"])]
+    if not quick:
+        big_md = tmp / "dossier-big.md"
+        subprocess.run([*argv, "-o", str(big_md), "--force"], check=True, capture_output=True)
+        big.append(Command("pandoc --citeproc (same document)", [_pandoc(), str(big_md), "--citeproc", "--csl",
+                           style, "-o", str(tmp / "dossier-big-pandoc.docx")]))  # fmt: skip
+    measure(big, runs, budget)
+    seconds = big[0].median()
+    res.add("dossier", f"`refdb dossier` of {len(keys):,} claims to DOCX (cold)", big[0],
+            big[1] if len(big) > 1 else None, "the pandoc binary alone on the dossier's own Markdown",
+            target_text=f"< {DOSSIER_SECONDS:.0f} s", met=seconds < DOSSIER_SECONDS)  # fmt: skip
+    res.add("dossier", f"`refdb dossier` of {len(keys):,} claims: peak memory", big[0].peak(), None, "",
+            unit="MB", target=DOSSIER_MEMORY_MB, target_text=f"<= {DOSSIER_MEMORY_MB:.0f} MB",
+            note="refdb and pandoc (the largest process of the tree)")  # fmt: skip
+
+
 def fig_search(res: Results, db: Path, meta: dict[str, Any], runs: int, calls: int, cap: float,
                reuse: dict[str, Command]) -> None:  # fmt: skip
     word = meta["search_word"]
@@ -827,15 +882,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", default=",".join(FIGURES), help=f"figures to run, of {','.join(FIGURES)}")
     parser.add_argument("--prepare", action="store_true", help="only build the cached databases, files and venv")
     parser.add_argument("--quick", action="store_true",
-                        help="a smoke run in about a minute: 5 runs, 2 s budgets (the map: its warm-up run), no bibliography and no peers "
+                        help="a smoke run in about a minute: 5 runs, 2 s budgets (the map: its warm-up run), no bibliography, no peers and "
+                        "no 1,000-claim dossier "
                         "(unless --only names them); write it elsewhere with --out")
     args = parser.parse_args(argv)
+    args.only_given = args.only if args.only != parser.get_default("only") else ""
     if args.quick:
         args.runs, args.budget, args.calls, args.cap = min(args.runs, 5), min(args.budget, 2.0), 200, 1.0
         if args.out == parser.get_default("out"):
             args.out = BENCH / "BENCHMARKS-quick.md"
         if args.only == ",".join(FIGURES):
-            args.only = "cold,inprocess,import,export,search,map"
+            args.only = "cold,inprocess,import,export,search,map,dossier"
     only = set(args.only.split(","))
     if unknown := only - set(FIGURES):
         parser.error(f"unknown figures: {', '.join(sorted(unknown))}")
@@ -884,6 +941,8 @@ def main(argv: list[str] | None = None) -> int:
         fig_peers(res, args.size, db, meta, args.runs, args.budget, reuse)
     if "map" in only:
         fig_map(res, db, meta, args.runs, args.budget)
+    if "dossier" in only:
+        fig_dossier(res, seed_db, db, args.runs, args.budget, args.quick, big_in_quick="dossier" in args.only_given)
     seconds = time.perf_counter() - t
     notes = [
         f"Measuring took {seconds:.0f} s; preparing (cached databases, BibTeX, peers' venv) {prepared:.0f} s "

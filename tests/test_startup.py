@@ -19,6 +19,7 @@ HEAVY = (
     "pygraphviz",
     "stdnum",
     "wcwidth",
+    "typst",
 )
 
 PROBE = """

@@ -29,6 +29,9 @@ COMMANDS = [
     ("export", "--format", "csljson"),
     ("map", "--tag", "bulk", "--depth", "2", "--format", "json"),
     ("dump",),
+    ("dossier", "--tag", "bulk"),
+    ("dossier", "--source", "bulk"),
+    ("render", "--print-data"),
 ]
 
 

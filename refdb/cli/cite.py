@@ -137,17 +137,45 @@ def import_(
 
 def cite(
     ctx: typer.Context,
-    key: Annotated[str, typer.Argument(help="The claim's key.")],
+    key: Annotated[str | None, typer.Argument(help="The claim's key.", show_default=False)] = None,
+    quote: Annotated[
+        str | None,
+        typer.Option("--quote", "-q", help="A quote's key: its note in the \"quoted in\" form instead."),
+    ] = None,
     style: StyleOpt = "chicago-notes-bibliography",
     fmt: Annotated[
         TextFormat, typer.Option("--format", "-f", help="text, markdown or html.")
     ] = TextFormat.text,
 ) -> None:
-    """The notes for one claim, one per cited source in order with its locator, then the bibliography."""
+    """The notes for one claim, one per cited source in order with its locator, then the bibliography;
+    or, with --quote, a quotation's note: its origin, "quoted in" the source it was found in."""
     from refdb.db import session_scope
+    from refdb.errors import UsageError
+
+    if (key is None) == (quote is None):
+        raise UsageError("give a claim KEY or --quote KEY (one of them)")
+    if quote is not None:
+        from refdb.engines import writing
+        from refdb.errors import NotFoundError
+        from refdb.services.writing import writing_data
+
+        with session_scope(ctx.obj) as session:
+            data, items = writing_data(session, claims=(), quotes=[quote], every_source=False)
+        if quote not in data["quotes"]:
+            raise NotFoundError(f"no quote with key '{quote}'")
+        citation = {
+            "citationId": f"quote:{quote}", "citationPrefix": [], "citationSuffix": [],
+            "citationMode": {"t": "NormalCitation"}, "citationNoteNum": 0, "citationHash": 0,
+        }  # fmt: skip
+        blocks = [{"t": "Para", "c": [{"t": "Cite", "c": [[citation], [{"t": "Str", "c": f"[@quote:{quote}]"}]]}]}]
+        writer = {"text": "plain", "markdown": "markdown-smart", "html": "html"}[fmt.value]
+        notes, entries = writing.collect(blocks, writing.Job(items=items, data=data, style=style), writer)
+        _print_notes(notes, entries, fmt)
+        return
     from refdb.engines.citeproc import CiteRequest, render
     from refdb.services.citations import claim_citations
 
+    assert key is not None
     with session_scope(ctx.obj) as session:
         items, cites = claim_citations(session, key)
     if not cites:

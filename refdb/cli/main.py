@@ -32,6 +32,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "export": ("refdb.cli.cite", "export"),
     "map": ("refdb.cli.argmap", "map_"),
     "import": ("refdb.cli.cite", "import_"),
+    "dossier": ("refdb.cli.writing", "dossier"),
+    "render": ("refdb.cli.writing", "render"),
     "add": ("refdb.cli.author", "add_app"),
     "edit": ("refdb.cli.author", "edit"),
     "rm": ("refdb.cli.author", "rm"),

@@ -61,3 +61,20 @@ def write_bytes(path: Path | None, data: bytes, *, force: bool) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+@contextmanager
+def output_path(path: Path, *, force: bool) -> Iterator[Path]:
+    """A temporary sibling of ``path`` to write (by a program) and rename into place when complete.
+
+    The same rules as :func:`open_output`: never overwrite without ``force``, never follow a symlink.
+    """
+    parent = _target(path, force=force)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=f".tmp{path.suffix}", dir=parent)
+    os.close(fd)
+    try:
+        yield Path(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
