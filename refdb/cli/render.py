@@ -30,16 +30,6 @@ class Column:
     width: int | None = None  # wrap at this width in tables
 
 
-def locator_text(label: str | None, locator: str | None) -> str:
-    if not locator:
-        return ""
-    if label in (None, "page"):
-        return f"p{'p' if any(ch in locator for ch in '-–,') else ''}. {locator}"
-    if label == "paragraph":
-        return f"¶ {locator}"
-    return f"{label} {locator}"
-
-
 def cell(value: Any) -> str:
     if value is None:
         return ""

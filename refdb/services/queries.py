@@ -77,9 +77,18 @@ def list_claims(
     source: str | None = None,
     person: str | None = None,
     tag: str | None = None,
+    kind: str | None = None,
     disputed: bool = False,
+    after: str | None = None,
+    limit: int | None = None,
+    descending: bool = False,
+    keys: list[str] | None = None,
 ) -> list[Record]:
     """Claims, with the citations that matched (all of a claim's citations when no source is given).
+
+    ``after`` and ``limit`` page through the claims in key order, ``descending`` in reverse (keyset
+    pagination: a page starts after the last key shown, found through the key's unique index, never
+    by counting rows).  ``keys`` keeps only the claims with these keys (a search's hits).
 
     One Core statement (plus one for --disputed): the claim rows joined to their citations, with
     tags and subjects aggregated in correlated subqueries.  The statement is built once per shape
@@ -94,7 +103,18 @@ def list_claims(
         params.update(lookup.person_params(person))
     if tag is not None:
         params["tag_id"] = lookup.get_tag(session, tag.strip().lower()).id
-    query = _claims_statement(source_shape, person is not None, tag is not None, disputed)
+    if kind is not None:
+        params["kind"] = kind
+    if keys is not None:
+        params["keys"] = keys
+    if limit is not None:
+        params["limit"] = limit
+        if after is not None:
+            params["after"] = after
+    query = _claims_statement(
+        source_shape, person is not None, tag is not None, disputed, kind is not None,
+        (descending, after is not None) if limit is not None else None, keys is not None,
+    )  # fmt: skip
     out: list[Record] = []
     by_id: dict[int, Record] = {}
     for row in session.connection().execute(query, params):
@@ -129,7 +149,16 @@ def list_claims(
 
 
 @lru_cache(maxsize=64)
-def _claims_statement(source_shape: tuple[int, bool] | None, person: bool, tag: bool, disputed: bool) -> Any:
+def _claims_statement(
+    source_shape: tuple[int, bool] | None,
+    person: bool,
+    tag: bool,
+    disputed: bool,
+    kind: bool = False,
+    paged: tuple[bool, bool] | None = None,
+    keyed: bool = False,
+) -> Any:
+    """``paged``: (descending, has a keyset) for one page of claims, None for all of them."""
     claim, citation, source_t = Claim.__table__, Citation.__table__, Source.__table__
     claim_tag, tag_t, subject, person_t = (
         ClaimTag.__table__,
@@ -163,6 +192,20 @@ def _claims_statement(source_shape: tuple[int, bool] | None, person: bool, tag: 
                 )
             )
         )
+    if kind:
+        conditions.append(claim.c.kind == bindparam("kind"))
+    if keyed:
+        conditions.append(claim.c.key.in_(bindparam("keys", expanding=True)))
+    key_order: Any = claim.c.key
+    if paged is not None:
+        descending, keyset = paged
+        key_order = claim.c.key.desc() if descending else claim.c.key
+        if keyset:
+            conditions.append(
+                claim.c.key < bindparam("after") if descending else claim.c.key > bindparam("after")
+            )
+        page = select(claim.c.id).where(*conditions).order_by(key_order).limit(bindparam("limit"))
+        conditions = [claim.c.id.in_(page)]
     tags = (
         select(func.aggregate_strings(tag_t.c.key, _SEP))
         .select_from(claim_tag.join(tag_t, tag_t.c.id == claim_tag.c.tag_id))
@@ -183,7 +226,7 @@ def _claims_statement(source_shape: tuple[int, bool] | None, person: bool, tag: 
         )
         .select_from(claim.outerjoin(citation, join_on).outerjoin(source_t, source_t.c.id == citation.c.source_id))
         .where(*conditions)
-        .order_by(claim.c.key, citation.c.position)
+        .order_by(key_order, citation.c.position)
     )  # fmt: skip
 
 
@@ -302,8 +345,16 @@ def claim_detail(session: Session, key: str) -> Record:
 
 
 def list_quotes(
-    session: Session, *, speaker: str | None = None, source: str | None = None, claim: str | None = None
+    session: Session,
+    *,
+    speaker: str | None = None,
+    source: str | None = None,
+    claim: str | None = None,
+    speaker_id: int | None = None,
+    source_id: int | None = None,
+    key: str | None = None,
 ) -> list[Record]:
+    """Quotes; ``speaker_id`` and ``source_id`` select by one record's id (a person's or a source's page)."""
     origin = aliased(Source)
     found = aliased(Source)
     query = (
@@ -334,6 +385,12 @@ def list_quotes(
         query = query.where(
             (Quote.origin_source_id.in_(source_ids)) | (Quote.found_source_id.in_(source_ids))
         )
+    if key is not None:
+        query = query.where(Quote.key == key)
+    if speaker_id is not None:
+        query = query.where(Quote.speaker_id == speaker_id)
+    if source_id is not None:
+        query = query.where((Quote.origin_source_id == source_id) | (Quote.found_source_id == source_id))
     if claim is not None:
         claim_obj = lookup.get_claim(session, claim)
         query = query.where(
@@ -363,7 +420,15 @@ def list_quotes(
     ]
 
 
-def list_comments(session: Session, *, claim: str | None = None) -> list[Record]:
+def list_comments(
+    session: Session,
+    *,
+    claim: str | None = None,
+    answers_id: int | None = None,
+    author_id: int | None = None,
+    key: str | None = None,
+) -> list[Record]:
+    """Counter-comments; ``answers_id`` and ``author_id`` select by the answered source's or author's id."""
     answered = aliased(Source)
     query = (
         select(
@@ -381,6 +446,12 @@ def list_comments(session: Session, *, claim: str | None = None) -> list[Record]
         .outerjoin(Person, Person.id == Comment.author_id)
         .join(answered, answered.id == Comment.answers_source_id)
     )
+    if key is not None:
+        query = query.where(Comment.key == key)
+    if answers_id is not None:
+        query = query.where(Comment.answers_source_id == answers_id)
+    if author_id is not None:
+        query = query.where(Comment.author_id == author_id)
     if claim is not None:
         claim_obj = lookup.get_claim(session, claim)
         query = query.where(
