@@ -28,7 +28,8 @@ def serve(
     host: Annotated[
         str,
         typer.Option(
-            "--host", help=f"Address to listen on; anything but loopback needs {ENV_TOKEN} [env: {ENV_TOKEN}]."
+            "--host",
+            help=f"Address to listen on; anything but loopback needs {ENV_TOKEN} [env: {ENV_TOKEN}].",
         ),
     ] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")] = 8000,
@@ -60,7 +61,9 @@ def serve(
     import uvicorn
 
     shown = f"[{host}]" if ":" in host else host
-    note(f"refdb serve: http://{shown}:{port}/ (read-only{', token required' if token else ''}; Ctrl-C stops)")
+    note(
+        f"refdb serve: http://{shown}:{port}/ (read-only{', token required' if token else ''}; Ctrl-C stops)"
+    )
     uvicorn.run(
         "refdb.web.app:create_app",
         factory=True,

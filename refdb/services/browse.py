@@ -101,34 +101,39 @@ def source_text(session: Session, key: str) -> tuple[str | None, list[Record]]:
     source: Source = _get(session, Source, key, "source")
     if source.text is None:
         return None, []
-    marks: list[Record] = []
-    for ckey, exact, start in session.execute(
-        select(Claim.key, Citation.anchor_exact, Citation.anchor_start)
-        .join(Claim, Claim.id == Citation.claim_id)
-        .where(Citation.source_id == source.id, Citation.anchor_start.is_not(None))
-    ):
-        if exact:
-            marks.append(
-                {"kind": "claim", "key": ckey, "start": start, "end": start + len(exact), "exact": exact}
+    found: list[tuple[str, str, str | None, int | None]] = []  # (kind, key, exact text, start)
+    found.extend(
+        ("claim", *row)
+        for row in session.execute(
+            select(Claim.key, Citation.anchor_exact, Citation.anchor_start)
+            .join(Claim, Claim.id == Citation.claim_id)
+            .where(Citation.source_id == source.id, Citation.anchor_start.is_not(None))
+        )
+    )
+    found.extend(
+        ("quote", *row)
+        for row in session.execute(
+            select(Quote.key, Quote.text, Quote.anchor_start).where(
+                Quote.found_source_id == source.id, Quote.anchor_start.is_not(None)
             )
-    for qkey, text, start in session.execute(
-        select(Quote.key, Quote.text, Quote.anchor_start).where(
-            Quote.found_source_id == source.id, Quote.anchor_start.is_not(None)
         )
-    ):
-        marks.append({"kind": "quote", "key": qkey, "start": start, "end": start + len(text), "exact": text})
-    for mkey, text, start in session.execute(
-        select(Comment.key, Comment.text, Comment.anchor_start).where(
-            Comment.answers_source_id == source.id, Comment.anchor_start.is_not(None)
+    )
+    found.extend(
+        ("comment", *row)
+        for row in session.execute(
+            select(Comment.key, Comment.text, Comment.anchor_start).where(
+                Comment.answers_source_id == source.id, Comment.anchor_start.is_not(None)
+            )
         )
-    ):
-        marks.append(
-            {"kind": "comment", "key": mkey, "start": start, "end": start + len(text), "exact": text}
-        )
+    )
     text = source.text
     # only passages that still match the text (refdb check reports the others)
-    valid = [m for m in marks if text[m["start"] : m["end"]] == m.pop("exact") and m["end"] > m["start"]]
-    valid.sort(key=lambda m: (m["start"], -m["end"], m["kind"], m["key"]))
+    valid: list[Record] = [
+        {"kind": kind, "key": key, "start": start, "end": start + len(exact)}
+        for kind, key, exact, start in found
+        if exact and start is not None and text[start : start + len(exact)] == exact
+    ]
+    valid.sort(key=lambda m: (int(m["start"]), -int(m["end"]), str(m["kind"]), str(m["key"])))
     return text, valid
 
 

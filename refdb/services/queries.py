@@ -167,7 +167,7 @@ def _claims_statement(
         Person.__table__,
     )
     join_on = citation.c.claim_id == claim.c.id
-    conditions = []
+    conditions: list[Any] = []
     if source_shape is not None:
         matching = lookup.source_ids_template(source_shape).cte("matching")  # scanned once, used twice
         in_sources = citation.c.source_id.in_(select(matching.c[0]))

@@ -41,7 +41,9 @@ def claims(request: Request) -> Response:
 
     filters: dict[str, Any] = {name: _param(request, name) for name in ("source", "person", "tag", "kind")}
     if filters["kind"] is not None and filters["kind"] not in CLAIM_KINDS:
-        raise UsageError(f"unknown claim kind '{filters['kind'][:40]}'; choose one of: {', '.join(CLAIM_KINDS)}")
+        raise UsageError(
+            f"unknown claim kind '{filters['kind'][:40]}'; choose one of: {', '.join(CLAIM_KINDS)}"
+        )
     filters["disputed"] = request.query_params.get("disputed") in ("1", "true", "on")
     limit = _int(request, "limit", DEFAULT_LIMIT, MAX_LIMIT)
     after = _param(request, "after")

@@ -90,7 +90,9 @@ class TokenGate:
                 headers={"www-authenticate": "Bearer"},
             )
         else:
-            target = path + ("?" + scope["query_string"].decode("latin-1") if scope.get("query_string") else "")
+            target = path + (
+                "?" + scope["query_string"].decode("latin-1") if scope.get("query_string") else ""
+            )
             response = RedirectResponse("/login?next=" + quote(target, safe=""), status_code=303)
         await response(scope, receive, send)
 

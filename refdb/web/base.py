@@ -16,7 +16,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 import jinja2
-from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.templating import Jinja2Templates
@@ -78,7 +77,7 @@ def page(request: Request, name: str, context: dict[str, Any], status_code: int 
 
 
 @contextmanager
-def read(request: Request) -> Iterator[Session]:
+def read(request: Request) -> Iterator[Any]:
     """One read transaction for this request."""
     with session_scope(request.app.state.url) as session:
         yield session

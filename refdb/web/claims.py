@@ -62,7 +62,9 @@ def claims_list(request: Request) -> Response:
         if sort not in SORTS:
             raise UsageError(f"unknown sort '{sort}'; choose one of: {', '.join(SORTS)}")
         if filters["kind"] is not None and filters["kind"] not in CLAIM_KINDS:
-            raise UsageError(f"unknown claim kind '{filters['kind']}'; choose one of: {', '.join(CLAIM_KINDS)}")
+            raise UsageError(
+                f"unknown claim kind '{filters['kind']}'; choose one of: {', '.join(CLAIM_KINDS)}"
+            )
         with read(request) as session:
             tags = list_tags(session)
             if q:
@@ -83,7 +85,11 @@ def claims_list(request: Request) -> Response:
                     next_after = records[-1]["key"]
     except RefdbError as exc:
         error, records = exc, []
-    params = {**{k: v for k, v in filters.items() if v}, "q": q, "sort": None if sort in (None, "key") else sort}
+    params = {
+        **{k: v for k, v in filters.items() if v},
+        "q": q,
+        "sort": None if sort in (None, "key") else sort,
+    }
     context = {
         "records": records,
         "snippets": snippets,

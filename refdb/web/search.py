@@ -40,7 +40,14 @@ def search_page(request: Request) -> Response:
                 hits = search(session, q, kinds=kinds, limit=LIMIT)
     except RefdbError as exc:
         error = exc.message
-    context = {"hits": hits, "q": q or "", "kinds": KINDS, "chosen": kinds or [], "error": error, "limit": LIMIT}
+    context = {
+        "hits": hits,
+        "q": q or "",
+        "kinds": KINDS,
+        "chosen": kinds or [],
+        "error": error,
+        "limit": LIMIT,
+    }
     fragment = request.headers.get("x-refdb-fragment") == "results"
     return page(request, "search_results.html" if fragment else "search.html", context, 400 if error else 200)
 

@@ -71,7 +71,9 @@ def reading_page(request: Request) -> Response:
     return page(request, "reading.html", {"source": source, "blocks": blocks, "count": len(marks)})
 
 
-def _with_offsets(text: str, start: int, end: int, marks: list[Any], segments: Any) -> list[tuple[str, Any, int]]:
+def _with_offsets(
+    text: str, start: int, end: int, marks: list[Any], segments: Any
+) -> list[tuple[str, Any, int]]:
     out = []
     offset = start
     for piece, covering in segments(text, start, end, marks):
