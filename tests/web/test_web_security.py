@@ -60,7 +60,9 @@ def assert_inert(html: str) -> None:
     assert tags.scripts == [{"src": "/static/refdb.js", "defer": None}], tags.scripts
     assert not tags.handlers, tags.handlers
     assert not tags.styles, tags.styles
-    assert not any(h.strip().lower().startswith(("javascript:", "data:text", "vbscript:")) for h in tags.hrefs)
+    assert not any(
+        h.strip().lower().startswith(("javascript:", "data:text", "vbscript:")) for h in tags.hrefs
+    )
     assert not tags.tags & {"svg", "img", "iframe", "object", "embed", "style"}, tags.tags
 
 
@@ -77,7 +79,19 @@ def hostile(cli: Cli) -> Cli:
     ok("add", "claim", MARKDOWN, "--key", "xss-claim", "--tag", "purges", "--about", "evil", "--note", QUOTES)
     ok("link", "cite", "xss-claim", "xss", "--stance", "asserts", "--locator", "5", "--note", ATTRIBUTES)
     ok("link", "cite", "xss-claim", "xss2", "--stance", "disputes")
-    ok("add", "quote", ATTRIBUTES, "--key", "xss-quote", "--speaker", "evil", "--origin", "xss", "--claim", "xss-claim")
+    ok(
+        "add",
+        "quote",
+        ATTRIBUTES,
+        "--key",
+        "xss-quote",
+        "--speaker",
+        "evil",
+        "--origin",
+        "xss",
+        "--claim",
+        "xss-claim",
+    )
     ok("add", "comment", SCRIPT, "--key", "xss-comment", "--answers", "xss", "--author-label", QUOTES,
        "--disputes", "xss-claim")  # fmt: skip
     ok("link", "relation", "xss-claim", "contradicts", "factor-charm")
@@ -101,7 +115,10 @@ def test_hostile_data_renders_as_text(hostile: Cli, client: TestClient, url: str
 
 def test_the_hostile_strings_are_shown_verbatim(hostile: Cli, client: TestClient) -> None:
     html = client.get("/claims/xss-claim").text
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html or "&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co" in html
+    assert (
+        "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+        or "&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co" in html
+    )
     assert "{{ 7*7 }}" in html and "49" not in html.split("<main", 1)[1].split("Cite", 1)[0]
 
 
@@ -121,9 +138,23 @@ def test_an_http_url_is_a_link(cli: Cli, client: TestClient) -> None:
 
 def test_the_citations_on_a_hostile_claim_keep_only_emphasis(hostile: Cli, client: TestClient) -> None:
     html = client.get("/claims/xss-claim").text
-    notes = html.split('<div class="notes">', 1)[1].split("</div>\n<p class=\"downloads\">", 1)[0]
+    notes = html.split('<div class="notes">', 1)[1].split('</div>\n<p class="downloads">', 1)[0]
     tags = parsed(notes)
-    assert tags.tags <= {"h3", "ol", "ul", "li", "div", "span", "button", "i", "em", "b", "strong", "sup", "sub"}
+    assert tags.tags <= {
+        "h3",
+        "ol",
+        "ul",
+        "li",
+        "div",
+        "span",
+        "button",
+        "i",
+        "em",
+        "b",
+        "strong",
+        "sup",
+        "sub",
+    }
     assert not [h for h in tags.hrefs if "javascript:" in h.lower()]
 
 
@@ -174,7 +205,9 @@ def failing(db_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient
     refdb_db.dispose_all()
 
 
-def test_a_bug_is_a_500_page_without_a_traceback(failing: TestClient, caplog: pytest.LogCaptureFixture) -> None:
+def test_a_bug_is_a_500_page_without_a_traceback(
+    failing: TestClient, caplog: pytest.LogCaptureFixture
+) -> None:
     page = failing.get("/claims/factor-charm")
     assert page.status_code == 500 and page.headers["content-type"].startswith("text/html")
     assert "Something went wrong" in page.text
@@ -219,7 +252,9 @@ def test_signing_in_sets_an_httponly_samesite_cookie(guarded: TestClient) -> Non
     wrong = guarded.post("/login", data={"token": "guess", "next": "/claims"}, follow_redirects=False)
     assert wrong.status_code == 401 and "That is not the token" in wrong.text
     assert COOKIE not in guarded.cookies
-    right = guarded.post("/login", data={"token": TOKEN, "next": "/claims/factor-charm"}, follow_redirects=False)
+    right = guarded.post(
+        "/login", data={"token": TOKEN, "next": "/claims/factor-charm"}, follow_redirects=False
+    )
     assert right.status_code == 303 and right.headers["location"] == "/claims/factor-charm"
     cookie = right.headers["set-cookie"]
     assert "httponly" in cookie.lower() and "samesite=strict" in cookie.lower()
