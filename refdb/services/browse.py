@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from refdb.errors import NotFoundError
 from refdb.models import (
@@ -157,7 +157,7 @@ def person_detail(session: Session, key: str) -> Record:
             .order_by(Claim.key)
         )
     ]
-    work = aliased(Source)
+    work = Source
     works = [
         {"source": skey, "title": title, "role": role, "issued": _date_text(y, m, d) or literal}
         for skey, title, role, y, m, d, literal in session.execute(

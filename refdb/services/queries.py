@@ -7,7 +7,7 @@ one query for the rows, one per kind of related data, keyed by id.
 from __future__ import annotations
 
 from collections import defaultdict
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 from sqlalchemy import String, and_, bindparam, cast, func, select, union
@@ -34,6 +34,14 @@ from refdb.models.people import DERIVED_NAME_KINDS
 from refdb.services import lookup
 
 Record = dict[str, Any]
+
+
+@cache
+def _alias(model: Any, name: str) -> Any:
+    """One alias per (model, name) for the process: a new alias per call costs more than its query
+    (SQLAlchemy adapts and memoizes every column of an alias on first use).  Made on first use, so
+    start-up never configures the mappers."""
+    return aliased(model, name=name)
 
 
 def _in_chunks(ids: list[int], size: int = 900) -> list[list[int]]:
@@ -255,7 +263,7 @@ def _citations_for(
 def _disputes_for(session: Session, claim_ids: list[int]) -> dict[int, list[Record]]:
     """What disputes each claim: counter-comments, contradicting claims, rejecting sources."""
     out: dict[int, list[Record]] = defaultdict(list)
-    other = aliased(Claim)
+    other = _alias(Claim, "other_claim")
     for chunk in _in_chunks(claim_ids):
         for claim_id, key, stance in session.execute(
             select(CommentClaim.claim_id, Comment.key, CommentClaim.stance)
@@ -307,7 +315,7 @@ def claim_detail(session: Session, key: str) -> Record:
         cit["anchor"] = row.anchor_exact
     quotes = list_quotes(session, claim=key)
     comments = list_comments(session, claim=key)
-    other = aliased(Claim)
+    other = _alias(Claim, "other_claim")
     outgoing = [
         {"relation": rel, "claim": k, "text": t, "note": n}
         for rel, k, t, n in session.execute(
@@ -355,8 +363,8 @@ def list_quotes(
     key: str | None = None,
 ) -> list[Record]:
     """Quotes; ``speaker_id`` and ``source_id`` select by one record's id (a person's or a source's page)."""
-    origin = aliased(Source)
-    found = aliased(Source)
+    origin = _alias(Source, "origin")
+    found = _alias(Source, "found_in")
     query = (
         select(
             Quote.id,
@@ -429,7 +437,7 @@ def list_comments(
     key: str | None = None,
 ) -> list[Record]:
     """Counter-comments; ``answers_id`` and ``author_id`` select by the answered source's or author's id."""
-    answered = aliased(Source)
+    answered = _alias(Source, "answered")
     query = (
         select(
             Comment.id,
