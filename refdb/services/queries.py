@@ -313,8 +313,8 @@ def claim_detail(session: Session, key: str) -> Record:
     ):
         cit["note"] = row.note
         cit["anchor"] = row.anchor_exact
-    quotes = list_quotes(session, claim=key)
-    comments = list_comments(session, claim=key)
+    quotes = list_quotes(session, claim_id=claim.id)
+    comments = list_comments(session, claim_id=claim.id)
     other = _alias(Claim, "other_claim")
     outgoing = [
         {"relation": rel, "claim": k, "text": t, "note": n}
@@ -361,8 +361,9 @@ def list_quotes(
     speaker_id: int | None = None,
     source_id: int | None = None,
     key: str | None = None,
+    claim_id: int | None = None,
 ) -> list[Record]:
-    """Quotes; ``speaker_id`` and ``source_id`` select by one record's id (a person's or a source's page)."""
+    """Quotes; ``speaker_id``, ``source_id`` and ``claim_id`` select by one record's id (its page)."""
     origin = _alias(Source, "origin")
     found = _alias(Source, "found_in")
     query = (
@@ -400,10 +401,9 @@ def list_quotes(
     if source_id is not None:
         query = query.where((Quote.origin_source_id == source_id) | (Quote.found_source_id == source_id))
     if claim is not None:
-        claim_obj = lookup.get_claim(session, claim)
-        query = query.where(
-            Quote.id.in_(select(QuoteClaim.quote_id).where(QuoteClaim.claim_id == claim_obj.id))
-        )
+        claim_id = lookup.get_claim(session, claim).id
+    if claim_id is not None:
+        query = query.where(Quote.id.in_(select(QuoteClaim.quote_id).where(QuoteClaim.claim_id == claim_id)))
     rows = session.execute(query.order_by(Quote.key)).all()
     claims: dict[int, list[str]] = defaultdict(list)
     for chunk in _in_chunks([r[0] for r in rows]):
@@ -435,8 +435,9 @@ def list_comments(
     answers_id: int | None = None,
     author_id: int | None = None,
     key: str | None = None,
+    claim_id: int | None = None,
 ) -> list[Record]:
-    """Counter-comments; ``answers_id`` and ``author_id`` select by the answered source's or author's id."""
+    """Counter-comments; ``answers_id``, ``author_id``, ``claim_id``: by the answered source's, author's or claim's id."""
     answered = _alias(Source, "answered")
     query = (
         select(
@@ -461,9 +462,10 @@ def list_comments(
     if author_id is not None:
         query = query.where(Comment.author_id == author_id)
     if claim is not None:
-        claim_obj = lookup.get_claim(session, claim)
+        claim_id = lookup.get_claim(session, claim).id
+    if claim_id is not None:
         query = query.where(
-            Comment.id.in_(select(CommentClaim.comment_id).where(CommentClaim.claim_id == claim_obj.id))
+            Comment.id.in_(select(CommentClaim.comment_id).where(CommentClaim.claim_id == claim_id))
         )
     rows = session.execute(query.order_by(Comment.key)).all()
     links: dict[int, list[Record]] = defaultdict(list)

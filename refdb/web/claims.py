@@ -15,7 +15,7 @@ from refdb.vocab import CLAIM_KINDS
 from refdb.web.base import page, read
 
 PAGE_SIZE = 50
-SEARCH_LIMIT = 200  # a search in the list shows its best matches, ranked
+SEARCH_LIMIT = 100  # a search in the list shows its best matches, ranked
 SORTS = {"key": "key, A–Z", "-key": "key, Z–A", "relevance": "best match (with a search)"}
 FILTERS = ("source", "person", "tag", "kind")
 MAX_PARAM = 1000
