@@ -87,20 +87,26 @@ class Mark:
     key: str
 
 
-def segments(text: str, start: int, end: int, marks: Sequence[Mark]) -> list[tuple[str, tuple[Mark, ...]]]:
+@dataclass(frozen=True)
+class Piece:
+    start: int  # offset into the text
+    text: str
+    marks: tuple[Mark, ...]  # the passages covering it, innermost (shortest) first
+
+
+def segments(text: str, start: int, end: int, marks: Sequence[Mark]) -> list[Piece]:
     """``text[start:end]`` cut where passages begin and end; each piece with the marks covering it.
 
-    Overlapping and nested passages are kept apart: a piece covered by two passages carries both,
-    innermost (shortest) first.
+    Overlapping and nested passages are kept apart: a piece covered by two passages carries both.
     """
     inside = [m for m in marks if m.start < end and m.end > start and m.end > m.start]
     cuts = sorted({start, end, *(max(m.start, start) for m in inside), *(min(m.end, end) for m in inside)})
-    out: list[tuple[str, tuple[Mark, ...]]] = []
+    out: list[Piece] = []
     for left, right in itertools.pairwise(cuts):
         covering = tuple(
             sorted((m for m in inside if m.start <= left and m.end >= right), key=lambda m: m.end - m.start)
         )
-        out.append((text[left:right], covering))
+        out.append(Piece(left, text[left:right], covering))
     return out
 
 

@@ -49,7 +49,7 @@ STANCE_TONE = {
 def _query(params: dict[str, Any], **changes: Any) -> str:
     """A query string from the current parameters with some changed (None removes one)."""
     merged = {**params, **changes}
-    pairs = [(k, v) for k, v in merged.items() if v not in (None, "", False)]
+    pairs = [(k, "1" if v is True else v) for k, v in merged.items() if v not in (None, "", False)]
     return "?" + urlencode(pairs, doseq=True) if pairs else ""
 
 

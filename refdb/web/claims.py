@@ -148,6 +148,8 @@ def claim_page(request: Request) -> Response:
         "bibliography": bibliography,
         "style": style,
         "styles": STYLES,
+        # ARGUMENT MAP SLOT: the `refdb map` work sets this to the claim's SVG map (safe markup it built)
+        "argument_map": None,
     }
     return page(request, "claim.html", context)
 

@@ -64,22 +64,15 @@ def reading_page(request: Request) -> Response:
     for para in paragraphs(text):
         starting = [m for m in marks if para.start <= m.start < para.end]
         pieces = [
-            {"text": piece, "marks": covering, "starts": [m for m in starting if m.start == offset]}
-            for piece, covering, offset in _with_offsets(text, para.start, para.end, marks, segments)
+            {
+                "text": piece.text,
+                "marks": piece.marks,
+                "starts": [m for m in starting if m.start == piece.start],
+            }
+            for piece in segments(text, para.start, para.end, marks)
         ]
         blocks.append({"number": para.number, "pieces": pieces, "anchors": starting})
     return page(request, "reading.html", {"source": source, "blocks": blocks, "count": len(marks)})
-
-
-def _with_offsets(
-    text: str, start: int, end: int, marks: list[Any], segments: Any
-) -> list[tuple[str, Any, int]]:
-    out = []
-    offset = start
-    for piece, covering in segments(text, start, end, marks):
-        out.append((piece, covering, offset))
-        offset += len(piece)
-    return out
 
 
 def download(request: Request) -> Response:

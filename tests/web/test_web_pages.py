@@ -345,3 +345,12 @@ def test_static_files_and_fonts_are_served(client: TestClient) -> None:
         assert font.status_code == 200 and font.content[:4] == b"wOF2", face
     assert client.get("/static/refdb.js").status_code == 200
     assert client.get("/static/../web/app.py").status_code == 404
+
+
+def test_the_next_page_keeps_the_disputed_filter(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(claims_module, "PAGE_SIZE", 2)
+    html = client.get("/claims?disputed=1").text
+    nexts = [h for h in links(html) if "after=" in h]
+    assert nexts and "disputed=1" in nexts[0]
+    second = client.get(nexts[0].replace("&amp;", "&")).text
+    assert claim_keys(second) and "disputed by" in second
