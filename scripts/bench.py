@@ -964,7 +964,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", default=",".join(FIGURES), help=f"figures to run, of {','.join(FIGURES)}")
     parser.add_argument("--prepare", action="store_true", help="only build the cached databases, files and venv")
     parser.add_argument("--quick", action="store_true",
-                        help="a smoke run in about a minute: 5 runs, 2 s budgets, 50 web requests and 5 s of 20 "
+                        help="a smoke run in about a minute: 5 runs, 2 s budgets, 40 web requests and 4 s of 20 "
                         "concurrent clients, no bibliography and no peers "
                         "(unless --only names them); write it elsewhere with --out")
     args = parser.parse_args(argv)
@@ -1022,7 +1022,7 @@ def main(argv: list[str] | None = None) -> int:
         fig_peers(res, args.size, db, meta, args.runs, args.budget, reuse)
     if "web" in only:
         quick = args.quick
-        fig_web(res, seed_db, db, meta, 50 if quick else 300, 20, 5.0 if quick else 30.0)
+        fig_web(res, seed_db, db, meta, 40 if quick else 300, 20, 4.0 if quick else 30.0)
     seconds = time.perf_counter() - t
     notes = [
         f"Measuring took {seconds:.0f} s; preparing (cached databases, BibTeX, peers' venv) {prepared:.0f} s "

@@ -16,7 +16,7 @@ from starlette.routing import Route
 from refdb.errors import UsageError
 from refdb.vocab import CLAIM_KINDS
 from refdb.web.base import read
-from refdb.web.claims import _param
+from refdb.web.claims import _key, _param
 from refdb.web.search import kinds_of
 
 DEFAULT_LIMIT = 100
@@ -62,7 +62,7 @@ def claim(request: Request) -> Response:
     from refdb.services.queries import claim_detail
 
     with read(request) as session:
-        return _json(claim_detail(session, request.path_params["key"]))
+        return _json(claim_detail(session, _key(request)))
 
 
 def quotes(request: Request) -> Response:
@@ -97,7 +97,7 @@ def source(request: Request) -> Response:
     from refdb.services.browse import source_detail
 
     with read(request) as session:
-        return _json(source_detail(session, request.path_params["key"]))
+        return _json(source_detail(session, _key(request)))
 
 
 def people(request: Request) -> Response:
@@ -111,7 +111,7 @@ def person(request: Request) -> Response:
     from refdb.services.browse import person_detail
 
     with read(request) as session:
-        return _json(person_detail(session, request.path_params["key"]))
+        return _json(person_detail(session, _key(request)))
 
 
 def search(request: Request) -> Response:

@@ -39,7 +39,17 @@ def _param(request: Request, name: str) -> str | None:
     value = request.query_params.get(name, "").strip()
     if len(value) > MAX_PARAM:
         raise UsageError(f"{name} is {len(value)} characters long; at most {MAX_PARAM} are accepted")
+    if "\x00" in value:
+        raise UsageError(f"{name} contains a NUL character")
     return value or None
+
+
+def _key(request: Request) -> str:
+    """The record key in the path; one no record can have is refused before it reaches the database."""
+    key = str(request.path_params["key"])
+    if "\x00" in key or len(key) > MAX_PARAM:
+        raise UsageError("that is not a record key")
+    return key
 
 
 def claims_list(request: Request) -> Response:
@@ -52,10 +62,11 @@ def claims_list(request: Request) -> Response:
     snippets: dict[str, str] = {}
     next_after: str | None = None
     tags: list[dict[str, Any]] = []
-    filters: dict[str, Any] = {}
+    filters: dict[str, Any] = dict.fromkeys(FILTERS) | {"disputed": False}
     q = sort = after = None
     try:
-        filters = {name: _param(request, name) for name in FILTERS}
+        for name in FILTERS:
+            filters[name] = _param(request, name)
         filters["disputed"] = request.query_params.get("disputed") in ("1", "on", "true")
         q, after = _param(request, "q"), _param(request, "after")
         sort = _param(request, "sort") or ("relevance" if q else "key")
@@ -126,7 +137,7 @@ def claim_page(request: Request) -> Response:
     from refdb.services.citations import claim_citations
     from refdb.services.queries import claim_detail
 
-    key = request.path_params["key"]
+    key = _key(request)
     style = _param(request, "style") or DEFAULT_STYLE
     if style not in STYLES:
         raise UsageError(f"unknown citation style '{style[:80]}'; choose one of: {', '.join(STYLES)}")
@@ -158,7 +169,7 @@ def quote_page(request: Request) -> Response:
     from refdb.services.browse import quote_detail, source_has_text
 
     with read(request) as session:
-        quote = quote_detail(session, request.path_params["key"])
+        quote = quote_detail(session, _key(request))
         found = quote["found_in"]
         in_text = bool(found and source_has_text(session, found["source"]))
     return page(request, "quote.html", {"quote": quote, "in_text": in_text})
@@ -168,7 +179,7 @@ def comment_page(request: Request) -> Response:
     from refdb.services.browse import comment_detail
 
     with read(request) as session:
-        comment = comment_detail(session, request.path_params["key"])
+        comment = comment_detail(session, _key(request))
     return page(request, "comment.html", {"comment": comment})
 
 

@@ -10,7 +10,7 @@ from starlette.routing import Route
 
 from refdb.errors import RefdbError
 from refdb.web.base import page, read
-from refdb.web.claims import _param
+from refdb.web.claims import _key, _param
 
 
 def people_list(request: Request) -> Response:
@@ -37,7 +37,7 @@ def person_page(request: Request) -> Response:
     from refdb.services.browse import person_detail
 
     with read(request) as session:
-        person = person_detail(session, request.path_params["key"])
+        person = person_detail(session, _key(request))
     return page(request, "person.html", {"person": person})
 
 

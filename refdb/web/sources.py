@@ -10,7 +10,7 @@ from starlette.routing import Route
 
 from refdb.errors import NotFoundError, RefdbError
 from refdb.web.base import page, read
-from refdb.web.claims import _param
+from refdb.web.claims import _key, _param
 
 # download name -> (refdb export format, media type, file suffix)
 DOWNLOADS = {
@@ -41,7 +41,7 @@ def source_page(request: Request) -> Response:
     from refdb.services.browse import source_detail
 
     with read(request) as session:
-        source = source_detail(session, request.path_params["key"])
+        source = source_detail(session, _key(request))
     groups: dict[str, list[dict[str, Any]]] = {}
     for claim in source["claims"]:
         groups.setdefault(claim["stance"], []).append(claim)
@@ -53,7 +53,7 @@ def reading_page(request: Request) -> Response:
     from refdb.formats.display import Mark, paragraphs, segments
     from refdb.services.browse import source_detail, source_text
 
-    key = request.path_params["key"]
+    key = _key(request)
     with read(request) as session:
         source = source_detail(session, key)
         text, passages = source_text(session, key)

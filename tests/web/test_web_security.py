@@ -300,3 +300,35 @@ def test_serve_refuses_a_port_in_use(db_url: str) -> None:
         port = taken.getsockname()[1]
         result = invoke(db_url, "serve", "--port", str(port))
     assert result.exit_code == 4 and f"cannot listen on 127.0.0.1:{port}" in result.stderr
+
+
+INJECTIONS = [
+    "' OR 1=1 --",
+    "%",
+    "_",
+    "NEAR(",
+    '"',
+    "a\x00b",
+    "x" * 5000,
+    "<script>alert(1)</script>",
+    "*",
+    "-",
+]
+ENDPOINTS = ["/claims?source={}", "/claims?person={}", "/claims?tag={}", "/claims?q={}", "/claims?after={}",
+             "/sources?q={}", "/people?q={}", "/search?q={}", "/export/bibtex?source={}", "/claims/{}",
+             "/sources/{}", "/people/{}", "/sources/{}/text", "/api/claims?source={}", "/api/search?q={}",
+             "/api/claims/{}", "/api/quotes?speaker={}"]  # fmt: skip
+
+
+@pytest.mark.parametrize("value", INJECTIONS, ids=lambda v: repr(v[:12]))
+def test_injection_shaped_input_is_a_clear_answer_never_a_500(client: TestClient, value: str) -> None:
+    from urllib.parse import quote
+
+    for endpoint in ENDPOINTS:
+        url = endpoint.format(quote(value, safe=""))
+        response = client.get(url)
+        assert response.status_code in (200, 400, 404), (url[:80], response.status_code)
+        if url.startswith("/api/"):
+            assert response.headers["content-type"] == "application/json"
+        elif response.headers["content-type"].startswith("text/html"):
+            assert_inert(response.text)
