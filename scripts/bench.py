@@ -939,7 +939,7 @@ def fig_web(res: Results, seed_db: Path, db: Path, meta: dict[str, Any], request
     workers = min(4, os.cpu_count() or 1)
     proc, port = _serve(db, workers)
     try:
-        _latencies(port, paths, len(paths))  # every worker's first hit is not the measure
+        _concurrent(port, paths, clients, 2.0)  # warm every worker (its first pandoc run is not the measure)
         total, errors, times = _concurrent(port, paths, clients, seconds)
     finally:
         _stop(proc)
