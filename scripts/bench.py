@@ -48,8 +48,8 @@ PEER_VENV = BENCH / "venv"
 PEER_PACKAGES = ("papis", "sqlite-utils")
 PAPIS_MAX_DOCS = 10_000
 PAPIS_IMPORT_ENTRIES = 200  # papis adds ~5 documents a second, one at a time
-FIGURES = ("cold", "inprocess", "import", "export", "bibliography", "search", "peers", "map", "dossier")
-GROUPS = ("cold query", "in-process", "import", "export", "bibliography", "search", "peers", "map", "dossier")  # the table's numbers
+FIGURES = ("cold", "inprocess", "import", "export", "bibliography", "search", "peers", "map", "dossier", "web")
+GROUPS = ("cold query", "in-process", "import", "export", "bibliography", "search", "peers", "map", "dossier", "web")  # the table's numbers
 MAP_TARGET = 10.0  # seconds: `refdb map` of a tag with 200 claims (issue 14)
 SEED_AUTHOR = "Glantz"  # the seed's author of a source claims are cited to (README: refdb claims --source glantz)
 MEMORY_LIMIT_MB = 150.0
@@ -867,6 +867,183 @@ def write_report(path: Path, sizes: list[str] | None = None) -> None:
     path.write_text("\n".join(lines), encoding="utf-8")
 
 
+# ---------------------------------------------------------------------------------------- web
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _serve(db: Path, workers: int) -> tuple[subprocess.Popen[bytes], int]:
+    """`refdb serve` on 127.0.0.1 only, on a free port; returned once it answers."""
+    import socket
+
+    port = _free_port()
+    with open(out(f"serve-{port}.log"), "wb") as errors:  # the child keeps its own copy of the descriptor
+        proc = subprocess.Popen([REFDB, "--db", str(db), "serve", "--port", str(port), "--workers", str(workers)],
+                                stdout=subprocess.DEVNULL, stderr=errors)  # fmt: skip
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"bench: refdb serve exited {proc.returncode}: {out(f'serve-{port}.log').read_text()}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return proc, port
+        except OSError:
+            time.sleep(0.1)
+    proc.kill()
+    raise SystemExit("bench: refdb serve did not listen within 60 s")
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def _fetch(conn: Any, path: str) -> float:
+    t = time.perf_counter()
+    conn.request("GET", path)
+    response = conn.getresponse()
+    body = response.read()
+    elapsed = time.perf_counter() - t
+    if response.status != 200 or not body:
+        raise SystemExit(f"bench: GET {path} answered {response.status}")
+    return elapsed
+
+
+def _latencies(port: int, paths: list[str], count: int) -> list[float]:
+    """Sequential requests over one keep-alive connection, each path in turn, after one warm-up of each."""
+    import http.client
+
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    for path in paths:
+        _fetch(conn, path)
+    times = [_fetch(conn, paths[i % len(paths)]) for i in range(count)]
+    conn.close()
+    return times
+
+
+def _first(port: int, path: str) -> float:
+    """One request, the first of its kind: no warm-up."""
+    import http.client
+
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        return _fetch(conn, path)
+    finally:
+        conn.close()
+
+
+def _p95(times: list[float]) -> float:
+    ordered = sorted(times)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def _claim_keys(db: Path, n: int) -> list[str]:
+    conn = sqlite3.connect(db)
+    rows = conn.execute(
+        "SELECT c.key FROM claim c JOIN citation ci ON ci.claim_id = c.id GROUP BY c.id "
+        "ORDER BY count(*) DESC, c.key LIMIT ?", (n,)
+    ).fetchall()
+    middle = conn.execute("SELECT key FROM claim ORDER BY key LIMIT 1 OFFSET (SELECT count(*) / 2 FROM claim)").fetchone()
+    conn.close()
+    return [r[0] for r in rows] + [middle[0]]
+
+
+def _concurrent(port: int, paths: list[str], clients: int, seconds: float) -> tuple[int, int, list[float]]:
+    """``clients`` threads, each its own keep-alive connection, for ``seconds``: (requests, errors, latencies)."""
+    import http.client
+    import threading
+
+    stop = time.perf_counter() + seconds
+    lock = threading.Lock()
+    times: list[float] = []
+    errors = [0]
+
+    def client(offset: int) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        i = offset
+        mine: list[float] = []
+        while time.perf_counter() < stop:
+            path = paths[i % len(paths)]
+            i += 1
+            try:
+                mine.append(_fetch(conn, path))
+            except (OSError, SystemExit, http.client.HTTPException):
+                with lock:
+                    errors[0] += 1
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        conn.close()
+        with lock:
+            times.extend(mine)
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return len(times) + errors[0], errors[0], times
+
+
+def fig_web(res: Results, seed_db: Path, db: Path, meta: dict[str, Any], requests: int, clients: int,
+            seconds: float) -> None:  # fmt: skip
+    """`refdb serve` over HTTP on 127.0.0.1: the claim page and the claims list, then concurrent clients."""
+    log("10. `refdb serve`: claim page and claims list over HTTP (127.0.0.1), then concurrent clients")
+    author = meta["bench_author"]
+    for label, path, name in (("seed db", seed_db, SEED_AUTHOR), (f"{meta['size']} db", db, author)):
+        keys = _claim_keys(path, 5)
+        proc, port = _serve(path, 1)
+        try:
+            claim = _latencies(port, [f"/claims/{keys[0]}"], requests)
+            first = [_first(port, f"/claims/{k}?style=apa") for k in keys[1:4]]
+            lists = {
+                "first page": _latencies(port, ["/claims"], requests),
+                f"filtered (source={name})": _latencies(port, [f"/claims?source={name}"], requests),
+                "a page from the middle (keyset)": _latencies(port, [f"/claims?after={keys[-1]}"], requests),
+                f"search as you type (q={meta['search_word']})": _latencies(
+                    port, [f"/claims?q={meta['search_word']}"], requests
+                ),
+            }
+            api = _latencies(port, [f"/api/claims/{keys[0]}"], requests)
+        finally:
+            _stop(proc)
+        ms = 1e3
+        res.add("web", f"claim page, {label} (p95; median {statistics.median(claim) * ms:.1f} ms)", _p95(claim) * ms,
+                None, "", unit="ms", target_text="p95 ≤ 50 ms", met=_p95(claim) * ms <= 50,
+                note=f"{len(claim)} requests; notes rendered once, then kept")  # fmt: skip
+        res.add("web", f"claim page first view, {label}", statistics.median(first) * ms, None, "", unit="ms",
+                target_text="(reported)", note="a new claim or style: one pandoc run for its notes")  # fmt: skip
+        for what, times in lists.items():
+            res.add("web", f"claims list, {what}, {label} (p95; median {statistics.median(times) * ms:.1f} ms)",
+                    _p95(times) * ms, None, "", unit="ms", target_text="p95 ≤ 100 ms", met=_p95(times) * ms <= 100,
+                    note=f"{len(times)} requests")  # fmt: skip
+        res.add("web", f"/api/claims/KEY, {label} (p95; median {statistics.median(api) * ms:.1f} ms)",
+                _p95(api) * ms, None, "", unit="ms", target_text="(reported)", note=f"{len(api)} requests")  # fmt: skip
+    keys = _claim_keys(db, 5)
+    paths = [f"/claims/{keys[0]}", "/claims", f"/claims?source={author}", f"/claims?after={keys[-1]}",
+             f"/api/claims/{keys[1]}"]  # fmt: skip
+    workers = min(4, os.cpu_count() or 1)
+    proc, port = _serve(db, workers)
+    try:
+        _concurrent(port, paths, clients, 2.0)  # warm every worker (its first pandoc run is not the measure)
+        total, errors, times = _concurrent(port, paths, clients, seconds)
+    finally:
+        _stop(proc)
+    res.add("web", f"{clients} concurrent clients for {seconds:g} s, {meta['size']} db, {workers} workers (p95)",
+            _p95(times) * 1e3 if times else 0.0, None, "", unit="ms", target_text="no error", met=errors == 0,
+            note=f"{total} requests, {errors} errors, {total / seconds:.0f} requests/s; median "
+            f"{statistics.median(times) * 1e3:.1f} ms")  # fmt: skip
+
+
 # ---------------------------------------------------------------------------------------- main
 
 
@@ -882,8 +1059,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", default=",".join(FIGURES), help=f"figures to run, of {','.join(FIGURES)}")
     parser.add_argument("--prepare", action="store_true", help="only build the cached databases, files and venv")
     parser.add_argument("--quick", action="store_true",
-                        help="a smoke run in about a minute: 5 runs, 2 s budgets (the map: its warm-up run), no bibliography, no peers and "
-                        "no 1,000-claim dossier "
+                        help="a smoke run of a few minutes: 5 runs, 2 s budgets (the map: its warm-up run), 40 web requests and "
+                        "4 s of 20 concurrent clients, no bibliography, no peers and no 1,000-claim dossier "
                         "(unless --only names them); write it elsewhere with --out")
     args = parser.parse_args(argv)
     args.only_given = args.only if args.only != parser.get_default("only") else ""
@@ -892,7 +1069,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.out == parser.get_default("out"):
             args.out = BENCH / "BENCHMARKS-quick.md"
         if args.only == ",".join(FIGURES):
-            args.only = "cold,inprocess,import,export,search,map,dossier"
+            args.only = "cold,inprocess,import,export,search,map,dossier,web"
     only = set(args.only.split(","))
     if unknown := only - set(FIGURES):
         parser.error(f"unknown figures: {', '.join(sorted(unknown))}")
@@ -943,6 +1120,9 @@ def main(argv: list[str] | None = None) -> int:
         fig_map(res, db, meta, args.runs, args.budget)
     if "dossier" in only:
         fig_dossier(res, seed_db, db, args.runs, args.budget, args.quick, big_in_quick="dossier" in args.only_given)
+    if "web" in only:
+        quick = args.quick
+        fig_web(res, seed_db, db, meta, 40 if quick else 300, 20, 4.0 if quick else 30.0)
     seconds = time.perf_counter() - t
     notes = [
         f"Measuring took {seconds:.0f} s; preparing (cached databases, BibTeX, peers' venv) {prepared:.0f} s "

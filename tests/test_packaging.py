@@ -22,7 +22,9 @@ def test_the_wheel_carries_migrations_seed_and_the_citation_filter_and_works_ins
     names = set(zipfile.ZipFile(wheel).namelist())
     for required in ("refdb/_migrations/env.py", "refdb/_migrations/versions/0001_initial_schema.py",
                      "refdb/_migrations/versions/0002_search_index.py", "refdb/_seed/stalin-and-his-generals.yaml",
-                     "refdb/_seed/stalin-and-his-generals.txt", "refdb/engines/citeproc_collect.lua"):  # fmt: skip
+                     "refdb/_seed/stalin-and-his-generals.txt", "refdb/engines/citeproc_collect.lua",
+                     "refdb/web/templates/claim.html", "refdb/web/static/refdb.css", "refdb/web/static/refdb.js",
+                     "refdb/web/static/fonts/DejaVuSerif.woff2", "refdb/web/static/fonts/LICENSE"):  # fmt: skip
         assert required in names, required
     target = tmp_path / "site"
     subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target), str(wheel)],

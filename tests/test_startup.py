@@ -20,6 +20,10 @@ HEAVY = (
     "stdnum",
     "wcwidth",
     "typst",
+    "starlette",  # the web stack loads in `refdb serve` only
+    "jinja2",
+    "uvicorn",
+    "anyio",
 )
 
 PROBE = """

@@ -45,6 +45,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "dump": ("refdb.cli.data", "dump"),
     "check": ("refdb.cli.data", "check"),
     "db": ("refdb.cli.dbcmd", "db_app"),
+    "serve": ("refdb.cli.serve", "serve"),
 }
 
 

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Annotated
 
 import typer
 
-from refdb.cli.render import Column, OutputFormat, Record, emit, locator_text
+from refdb.cli.render import Column, OutputFormat, Record, emit
+from refdb.formats.display import locator_text
+from refdb.vocab import CLAIM_KINDS
 
+ClaimKind = StrEnum("ClaimKind", {k: k for k in CLAIM_KINDS})  # type: ignore[misc]
 FormatOpt = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")]
 
 
@@ -28,6 +32,7 @@ def claims(
         str | None, typer.Option("--person", "-p", help="Claims about this person (any name variant).")
     ] = None,
     tag: Annotated[str | None, typer.Option("--tag", "-t", help="Claims with this theme tag.")] = None,
+    kind: Annotated[ClaimKind | None, typer.Option("--kind", "-k", help="Only claims of this kind.")] = None,
     disputed: Annotated[
         bool, typer.Option("--disputed", help="Only claims that something disputes, with what.")
     ] = False,
@@ -38,7 +43,14 @@ def claims(
     from refdb.services.queries import list_claims
 
     with session_scope(ctx.obj) as session:
-        records = list_claims(session, source=source, person=person, tag=tag, disputed=disputed)
+        records = list_claims(
+            session,
+            source=source,
+            person=person,
+            tag=tag,
+            kind=kind.value if kind else None,
+            disputed=disputed,
+        )
     columns = [
         Column("KEY", lambda r: r["key"]),
         Column("KIND", lambda r: r["kind"]),

@@ -7,7 +7,7 @@ one query for the rows, one per kind of related data, keyed by id.
 from __future__ import annotations
 
 from collections import defaultdict
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 from sqlalchemy import String, and_, bindparam, cast, func, select, union
@@ -36,6 +36,14 @@ from refdb.services import lookup
 from refdb.vocab import ASSERTING_STANCES, OPPOSING_STANCES
 
 Record = dict[str, Any]
+
+
+@cache
+def _alias(model: Any, name: str) -> Any:
+    """One alias per (model, name) for the process: a new alias per call costs more than its query
+    (SQLAlchemy adapts and memoizes every column of an alias on first use).  Made on first use, so
+    start-up never configures the mappers."""
+    return aliased(model, name=name)
 
 
 def _in_chunks(ids: list[int], size: int = 900) -> list[list[int]]:
@@ -79,9 +87,18 @@ def list_claims(
     source: str | None = None,
     person: str | None = None,
     tag: str | None = None,
+    kind: str | None = None,
     disputed: bool = False,
+    after: str | None = None,
+    limit: int | None = None,
+    descending: bool = False,
+    keys: list[str] | None = None,
 ) -> list[Record]:
     """Claims, with the citations that matched (all of a claim's citations when no source is given).
+
+    ``after`` and ``limit`` page through the claims in key order, ``descending`` in reverse (keyset
+    pagination: a page starts after the last key shown, found through the key's unique index, never
+    by counting rows).  ``keys`` keeps only the claims with these keys (a search's hits).
 
     One Core statement (plus one for --disputed): the claim rows joined to their citations, with
     tags and subjects aggregated in correlated subqueries.  The statement is built once per shape
@@ -96,7 +113,18 @@ def list_claims(
         params.update(lookup.person_params(person))
     if tag is not None:
         params["tag_id"] = lookup.get_tag(session, tag.strip().lower()).id
-    query = _claims_statement(source_shape, person is not None, tag is not None, disputed)
+    if kind is not None:
+        params["kind"] = kind
+    if keys is not None:
+        params["keys"] = keys
+    if limit is not None:
+        params["limit"] = limit
+        if after is not None:
+            params["after"] = after
+    query = _claims_statement(
+        source_shape, person is not None, tag is not None, disputed, kind is not None,
+        (descending, after is not None) if limit is not None else None, keys is not None,
+    )  # fmt: skip
     out: list[Record] = []
     by_id: dict[int, Record] = {}
     for row in session.connection().execute(query, params):
@@ -131,7 +159,16 @@ def list_claims(
 
 
 @lru_cache(maxsize=64)
-def _claims_statement(source_shape: tuple[int, bool] | None, person: bool, tag: bool, disputed: bool) -> Any:
+def _claims_statement(
+    source_shape: tuple[int, bool] | None,
+    person: bool,
+    tag: bool,
+    disputed: bool,
+    kind: bool = False,
+    paged: tuple[bool, bool] | None = None,
+    keyed: bool = False,
+) -> Any:
+    """``paged``: (descending, has a keyset) for one page of claims, None for all of them."""
     claim, citation, source_t = Claim.__table__, Citation.__table__, Source.__table__
     claim_tag, tag_t, subject, person_t = (
         ClaimTag.__table__,
@@ -140,7 +177,7 @@ def _claims_statement(source_shape: tuple[int, bool] | None, person: bool, tag: 
         Person.__table__,
     )
     join_on = citation.c.claim_id == claim.c.id
-    conditions = []
+    conditions: list[Any] = []
     if source_shape is not None:
         matching = lookup.source_ids_template(source_shape).cte("matching")  # scanned once, used twice
         in_sources = citation.c.source_id.in_(select(matching.c[0]))
@@ -165,6 +202,20 @@ def _claims_statement(source_shape: tuple[int, bool] | None, person: bool, tag: 
                 )
             )
         )
+    if kind:
+        conditions.append(claim.c.kind == bindparam("kind"))
+    if keyed:
+        conditions.append(claim.c.key.in_(bindparam("keys", expanding=True)))
+    key_order: Any = claim.c.key
+    if paged is not None:
+        descending, keyset = paged
+        key_order = claim.c.key.desc() if descending else claim.c.key
+        if keyset:
+            conditions.append(
+                claim.c.key < bindparam("after") if descending else claim.c.key > bindparam("after")
+            )
+        page = select(claim.c.id).where(*conditions).order_by(key_order).limit(bindparam("limit"))
+        conditions = [claim.c.id.in_(page)]
     tags = (
         select(func.aggregate_strings(tag_t.c.key, _SEP))
         .select_from(claim_tag.join(tag_t, tag_t.c.id == claim_tag.c.tag_id))
@@ -185,7 +236,7 @@ def _claims_statement(source_shape: tuple[int, bool] | None, person: bool, tag: 
         )
         .select_from(claim.outerjoin(citation, join_on).outerjoin(source_t, source_t.c.id == citation.c.source_id))
         .where(*conditions)
-        .order_by(claim.c.key, citation.c.position)
+        .order_by(key_order, citation.c.position)
     )  # fmt: skip
 
 
@@ -214,7 +265,7 @@ def _citations_for(
 def _disputes_for(session: Session, claim_ids: list[int]) -> dict[int, list[Record]]:
     """What disputes each claim: counter-comments, contradicting claims, rejecting sources."""
     out: dict[int, list[Record]] = defaultdict(list)
-    other = aliased(Claim)
+    other = _alias(Claim, "other_claim")
     for chunk in _in_chunks(claim_ids):
         for claim_id, key, stance in session.execute(
             select(CommentClaim.claim_id, Comment.key, CommentClaim.stance)
@@ -264,9 +315,9 @@ def claim_detail(session: Session, key: str) -> Record:
     ):
         cit["note"] = row.note
         cit["anchor"] = row.anchor_exact
-    quotes = list_quotes(session, claim=key)
-    comments = list_comments(session, claim=key)
-    other = aliased(Claim)
+    quotes = list_quotes(session, claim_id=claim.id)
+    comments = list_comments(session, claim_id=claim.id)
+    other = _alias(Claim, "other_claim")
     outgoing = [
         {"relation": rel, "claim": k, "text": t, "note": n}
         for rel, k, t, n in session.execute(
@@ -304,10 +355,19 @@ def claim_detail(session: Session, key: str) -> Record:
 
 
 def list_quotes(
-    session: Session, *, speaker: str | None = None, source: str | None = None, claim: str | None = None
+    session: Session,
+    *,
+    speaker: str | None = None,
+    source: str | None = None,
+    claim: str | None = None,
+    speaker_id: int | None = None,
+    source_id: int | None = None,
+    key: str | None = None,
+    claim_id: int | None = None,
 ) -> list[Record]:
-    origin = aliased(Source)
-    found = aliased(Source)
+    """Quotes; ``speaker_id``, ``source_id`` and ``claim_id`` select by one record's id (its page)."""
+    origin = _alias(Source, "origin")
+    found = _alias(Source, "found_in")
     query = (
         select(
             Quote.id,
@@ -336,11 +396,16 @@ def list_quotes(
         query = query.where(
             (Quote.origin_source_id.in_(source_ids)) | (Quote.found_source_id.in_(source_ids))
         )
+    if key is not None:
+        query = query.where(Quote.key == key)
+    if speaker_id is not None:
+        query = query.where(Quote.speaker_id == speaker_id)
+    if source_id is not None:
+        query = query.where((Quote.origin_source_id == source_id) | (Quote.found_source_id == source_id))
     if claim is not None:
-        claim_obj = lookup.get_claim(session, claim)
-        query = query.where(
-            Quote.id.in_(select(QuoteClaim.quote_id).where(QuoteClaim.claim_id == claim_obj.id))
-        )
+        claim_id = lookup.get_claim(session, claim).id
+    if claim_id is not None:
+        query = query.where(Quote.id.in_(select(QuoteClaim.quote_id).where(QuoteClaim.claim_id == claim_id)))
     rows = session.execute(query.order_by(Quote.key)).all()
     claims: dict[int, list[str]] = defaultdict(list)
     for chunk in _in_chunks([r[0] for r in rows]):
@@ -365,8 +430,17 @@ def list_quotes(
     ]
 
 
-def list_comments(session: Session, *, claim: str | None = None) -> list[Record]:
-    answered = aliased(Source)
+def list_comments(
+    session: Session,
+    *,
+    claim: str | None = None,
+    answers_id: int | None = None,
+    author_id: int | None = None,
+    key: str | None = None,
+    claim_id: int | None = None,
+) -> list[Record]:
+    """Counter-comments; ``answers_id``, ``author_id``, ``claim_id``: by the answered source's, author's or claim's id."""
+    answered = _alias(Source, "answered")
     query = (
         select(
             Comment.id,
@@ -383,10 +457,17 @@ def list_comments(session: Session, *, claim: str | None = None) -> list[Record]
         .outerjoin(Person, Person.id == Comment.author_id)
         .join(answered, answered.id == Comment.answers_source_id)
     )
+    if key is not None:
+        query = query.where(Comment.key == key)
+    if answers_id is not None:
+        query = query.where(Comment.answers_source_id == answers_id)
+    if author_id is not None:
+        query = query.where(Comment.author_id == author_id)
     if claim is not None:
-        claim_obj = lookup.get_claim(session, claim)
+        claim_id = lookup.get_claim(session, claim).id
+    if claim_id is not None:
         query = query.where(
-            Comment.id.in_(select(CommentClaim.comment_id).where(CommentClaim.claim_id == claim_obj.id))
+            Comment.id.in_(select(CommentClaim.comment_id).where(CommentClaim.claim_id == claim_id))
         )
     rows = session.execute(query.order_by(Comment.key)).all()
     links: dict[int, list[Record]] = defaultdict(list)

@@ -1,0 +1,1 @@
+"""`refdb serve`: the argument in a browser (Starlette, Jinja2, uvicorn), above the services."""

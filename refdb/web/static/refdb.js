@@ -1,0 +1,82 @@
+// refdb serve: progressive enhancement only. Every page works without this file.
+// - search as you type: a form with data-live="ID" refreshes the element ID as its fields change
+// - copy buttons: data-copy="ID" copies that element's text
+// - "/" focuses the page's search box
+(function () {
+  "use strict";
+
+  function params(form) {
+    var out = new URLSearchParams();
+    new FormData(form).forEach(function (value, name) {
+      if (value !== "" && name !== "after") out.append(name, value);
+    });
+    return out;
+  }
+
+  function live(form) {
+    var target = document.getElementById(form.getAttribute("data-live"));
+    if (!target) return;
+    var timer = null, seq = 0;
+    function refresh() {
+      var query = params(form).toString();
+      var url = form.getAttribute("action") + (query ? "?" + query : "");
+      var mine = ++seq;
+      fetch(url, { headers: { "X-Refdb-Fragment": "results" }, credentials: "same-origin" })
+        .then(function (r) { return r.text(); })
+        .then(function (html) {
+          if (mine !== seq) return; // a newer request is on its way
+          target.innerHTML = html; // rendered and escaped by the server
+          history.replaceState(null, "", url);
+        })
+        .catch(function () { /* the submit button still works */ });
+    }
+    form.addEventListener("input", function (e) {
+      if (e.target.type === "checkbox" || e.target.tagName === "SELECT") return;
+      clearTimeout(timer);
+      timer = setTimeout(refresh, 250);
+    });
+    form.addEventListener("change", function (e) {
+      if (e.target.type === "checkbox" || e.target.tagName === "SELECT") refresh();
+    });
+  }
+
+  function copyText(text, button) {
+    function done() {
+      var note = button.nextElementSibling;
+      if (note && note.classList.contains("copied")) {
+        note.textContent = "copied";
+        setTimeout(function () { note.textContent = ""; }, 2000);
+      }
+    }
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text).then(done);
+      return;
+    }
+    var area = document.createElement("textarea");
+    area.value = text;
+    area.setAttribute("readonly", "");
+    area.style.position = "fixed";
+    area.style.opacity = "0";
+    document.body.appendChild(area);
+    area.select();
+    try { document.execCommand("copy"); done(); } finally { document.body.removeChild(area); }
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("form[data-live]").forEach(live);
+    document.querySelectorAll("button[data-copy]").forEach(function (button) {
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        var source = document.getElementById(button.getAttribute("data-copy"));
+        if (source) copyText(source.innerText.trim(), button);
+      });
+    });
+    document.addEventListener("keydown", function (e) {
+      if (e.key !== "/" || e.ctrlKey || e.metaKey || e.altKey) return;
+      var tag = (document.activeElement && document.activeElement.tagName) || "";
+      if (tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT") return;
+      var box = document.querySelector("input[name=q]");
+      if (box) { e.preventDefault(); box.focus(); }
+    });
+  });
+})();
