@@ -174,6 +174,16 @@ def test_the_claim_page_answers_the_seed_question(client: TestClient) -> None:
     assert 'data-copy="note-1"' in html
 
 
+def test_the_claim_page_draws_its_argument_map_with_clickable_nodes(client: TestClient) -> None:
+    html = client.get("/claims/factor-charm").text
+    slot = html.split('id="argument-map"', 1)[1].split("</div>", 1)[0]
+    assert "<svg" in slot and "<script" not in slot
+    for href in ("/claims/factor-charm", "/sources/stalin-and-his-generals", "/quotes/vasilevskii-attention",
+                 "/comments/charmer-wiped-out", "/people/vasilevskii"):  # fmt: skip
+        assert f'href="{href}"' in slot, href
+    assert "asserts · ¶ 4" in slot or "asserts · ¶ 4" in slot.replace("&#182;", "¶")
+
+
 def test_the_claim_page_shows_related_claims_in_both_directions(client: TestClient) -> None:
     html = client.get("/claims/factor-continuity").text
     hrefs = links(html)
