@@ -273,7 +273,7 @@ def test_a_sources_javascript_url_never_becomes_a_link(cli: Cli) -> None:
 
 
 def test_statements_are_bounded_per_depth_level(cli: Cli, db_url: str) -> None:
-    from tests.test_statements import _counting
+    from tests.system.test_statements import _counting
 
     counts = {}
     for depth in (0, 1, 2, 3):

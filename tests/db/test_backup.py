@@ -1,7 +1,7 @@
 """SQLite backups: consistent copies, checked before a restore, taken before a schema change.
 
 These work on SQLite files whatever the test backend (PostgreSQL is backed up with a dataset dump,
-tested in tests/test_concurrency.py and tests/test_postgres.py).
+tested in tests/system/test_concurrency.py and tests/db/test_postgres.py).
 """
 
 from __future__ import annotations

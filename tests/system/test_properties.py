@@ -320,7 +320,7 @@ def _valid_by_the_published_schema(dumped: str) -> None:
     import jsonschema
     import yaml
 
-    schema = json.loads((Path(__file__).parent.parent / "docs" / "dataset.schema.json").read_text(encoding="utf-8"))
+    schema = json.loads((Path(__file__).resolve().parents[2] / "docs" / "dataset.schema.json").read_text(encoding="utf-8"))
     jsonschema.validate(yaml.safe_load(dumped), schema)
 
 

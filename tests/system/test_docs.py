@@ -8,7 +8,7 @@ import typer
 
 from refdb.cli.main import app
 
-README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+README = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
 
 
 def _commands() -> list[tuple[str, object]]:

@@ -10,7 +10,7 @@ from refdb.formats import dataset as fmt
 from refdb.resources import seed_dataset
 from tests.conftest import ESSAY, Cli, invoke
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _seed() -> records.Dataset:

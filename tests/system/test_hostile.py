@@ -29,7 +29,7 @@ from refdb.formats.csv import neutralize
 from tests.conftest import Cli, Result, invoke
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 
 def _ok(cli: Cli, *args: str) -> str:
