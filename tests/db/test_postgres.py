@@ -15,10 +15,9 @@ import sys
 import pytest
 from sqlalchemy.engine import make_url
 
-from tests.conftest import BACKEND, Backend, invoke
+from tests.conftest import Backend, invoke
 
 # Collected only in the PostgreSQL pass (tests/conftest.py: collect_ignore); the guard stays for direct runs.
-pytestmark = pytest.mark.skipif(BACKEND != "postgresql", reason="PostgreSQL pass only (REFDB_TEST_BACKEND)")
 
 
 def _connect(url: str):  # type: ignore[no-untyped-def]

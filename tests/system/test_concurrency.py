@@ -247,9 +247,11 @@ def test_a_writer_blocked_beyond_its_timeout_fails_with_one_line(url: str) -> No
     argv = [sys.executable, "-m", "refdb", "--db", url, "add", "claim", "Blocked.", "--key", "blocked"]
     with hold_write_lock(url):
         try:
-            proc = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=3, check=False)
+            # the writer gives up after its 1 s; the 30 s only catch one that would wait for ever (start-up
+            # alone can take seconds on a loaded machine, so a tighter bound measured the machine, not refdb)
+            proc = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=30, check=False)
         except subprocess.TimeoutExpired:
-            pytest.fail("the writer was still waiting after 3 s")
+            pytest.fail("the writer was still waiting after 30 s: REFDB_BUSY_TIMEOUT was not applied")
     assert proc.returncode == 4, proc.stderr
     assert proc.stderr == (
         "Error: the database is busy: another refdb process held the write lock for more than 1 s; "
