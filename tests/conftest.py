@@ -35,11 +35,9 @@ SHARED = Path(
 )
 ESSAY = SHARED / "seed" / "stalin-and-his-generals.txt"
 BACKEND = os.environ.get("REFDB_TEST_BACKEND", "sqlite")
-# PostgreSQL-only behaviour is collected in the PostgreSQL pass only (not skipped in the SQLite pass)
-collect_ignore = [] if BACKEND == "postgresql" else ["db/test_postgres.py"]
 
 # PostgreSQL-only checks run in the PostgreSQL pass of `make test`; the SQLite pass does not collect them.
-collect_ignore = ["test_postgres.py"] if BACKEND != "postgresql" else []
+collect_ignore = ["db/test_postgres.py"] if BACKEND != "postgresql" else []
 
 # Generated data can be slow to build on a loaded 2-core machine; that is not a failure of the code.
 settings.register_profile("refdb", deadline=None, suppress_health_check=[HealthCheck.too_slow])
