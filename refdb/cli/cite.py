@@ -92,7 +92,11 @@ def import_(
         bool, typer.Option("--skip-bad", help="Skip malformed entries instead of refusing the file.")
     ] = False,
     verbose: Annotated[
-        bool, typer.Option("--verbose", "-v", help="List every merged and skipped entry.")
+        bool,
+        typer.Option(
+            "--verbose", "-v",
+            help="List every merged and skipped entry, the fields not stored and what was cleaned.",
+        ),
     ] = False,
 ) -> None:
     """Import sources: new ones are added, duplicates merged or reported, in one transaction."""
@@ -126,13 +130,22 @@ def import_(
             report = import_items(session, parsed, skip_bad=skip_bad)
     report.skipped[:0] = [(e.location or str(file), e.message.removeprefix(f"{e.location}: ")) for e in bad]
     note(f"{file}: {report.summary()}")
+    for location, warning in report.warnings:
+        note(f"  warning {location}: {warning}")
     if verbose or len(report.merged) + len(report.skipped) <= 20:
         for location, key, fields in report.merged:
             note(f"  merged {location} into '{key}': filled {', '.join(fields)}")
         for location, reason in report.skipped:
             note(f"  skipped {location}: {reason}")
-    else:
-        note("  (--verbose lists every merged and skipped entry)")
+    if verbose:
+        for location, alias, key in report.aliases:
+            note(f"  kept {location}: citation key '{alias}' as an alias of '{key}'")
+        for location, fields in report.unstored:
+            note(f"  not stored {location}: {', '.join(fields)}")
+        for location, detail in report.details:
+            note(f"  cleaned {location}: {detail}")
+    elif len(report.merged) + len(report.skipped) > 20 or report.unstored:
+        note("  (--verbose lists every merged and skipped entry and the fields not stored)")
 
 
 def cite(

@@ -42,6 +42,7 @@ from refdb.models import (
     Curation,
     PersonName,
     QuoteClaim,
+    SourceAlias,
 )
 from refdb.records import (
     RECORDS,
@@ -162,7 +163,10 @@ def _link(model: Any, owner: str, *columns: str, ordered: bool = False) -> Link:
 
 LINKS: dict[str, dict[str, Link]] = {
     "person": {"names": _link(PersonName, "person_id", "name", "kind", "scheme", "note", "norm", ordered=True)},
-    "source": {"contributors": _link(Contributor, "source_id", "role", "position", "person_id")},
+    "source": {
+        "contributors": _link(Contributor, "source_id", "role", "position", "person_id"),
+        "aliases": _link(SourceAlias, "source_id", "alias", ordered=True),
+    },
     "tag": {},
     "claim": {
         "tags": _link(ClaimTag, "claim_id", "tag_id"),
@@ -189,6 +193,7 @@ class Store:
         self.report = LoadReport()
         self.ids: dict[str, dict[str, int]] = {kind: {} for kind in KINDS}
         self.texts: dict[int, str | None] = {}
+        self.alias_ids: dict[str, int] = {}  # source alias -> source id (references only, never a record's key)
 
     # -- references ------------------------------------------------------------------------------
     def prefetch(self, kind: str, keys: Iterable[str]) -> None:
@@ -197,11 +202,19 @@ class Store:
         for chunk in _chunks(missing):
             for key, rid in self.session.execute(select(table.c.key, table.c.id).where(table.c.key.in_(chunk))):
                 self.ids[kind][key] = rid
+        if kind == "source":  # a reference may name a source by one of its aliases
+            aliases: Table = SourceAlias.__table__  # type: ignore[assignment]
+            unresolved = [k for k in missing if k not in self.ids[kind]]
+            for chunk in _chunks(unresolved):
+                query = select(aliases.c.alias, aliases.c.source_id).where(aliases.c.alias.in_(chunk))
+                self.alias_ids.update((alias, sid) for alias, sid in self.session.execute(query))
 
     def id(self, kind: str, key: str, loc: str) -> int:
         try:
             return self.ids[kind][key]
         except KeyError:
+            if kind == "source" and key in self.alias_ids:
+                return self.alias_ids[key]
             raise InputError(f"unknown {kind} '{key}' (not in the file or the database)", location=loc) from None
 
     def source_text(self, source_id: int) -> str | None:
@@ -402,7 +415,7 @@ class Store:
             for c in rec.contributors:  # positions count from 1 within each role, in file order
                 positions[c.role] += 1
                 contributors.append((c.role, positions[c.role], self.id("person", c.person, rec.loc)))
-            return {"contributors": contributors}
+            return {"contributors": contributors, "aliases": [(a,) for a in rec.aliases]}
         if kind == "claim":
             return self._claim_links(rec)
         if kind == "quote":
