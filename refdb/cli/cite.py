@@ -25,6 +25,11 @@ class ImportFormat(StrEnum):
     csljson = "csljson"
 
 
+class KeysChoice(StrEnum):
+    refdb = "refdb"
+    imported = "imported"
+
+
 class TextFormat(StrEnum):
     text = "text"
     markdown = "markdown"
@@ -56,6 +61,14 @@ def export(
         Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing --output file.")] = False,
+    keys: Annotated[
+        KeysChoice,
+        typer.Option(
+            "--keys",
+            help="Entry keys: refdb's source keys, or 'imported': the key each source was imported with "
+            "(its first alias), so that manuscripts citing Better BibTeX keys still resolve.",
+        ),
+    ] = KeysChoice.refdb,
 ) -> None:
     """Export sources (default: all) as BibTeX, RIS, CSL-JSON or CSV, streamed."""
     from refdb.cli.output import open_output
@@ -70,7 +83,7 @@ def export(
 
         def counted() -> Any:
             nonlocal count
-            for item in iter_items(session, ids):
+            for item in iter_items(session, ids, imported_keys=keys is KeysChoice.imported):
                 count += 1
                 yield item
 

@@ -38,6 +38,8 @@ class ParsedItem:
 
     item: CslItem
     location: str  # "refs.bib:12" or "refs.ris, record 3"
+    # False when the file gave no key and the reader made ``id`` up (a RIS record without ID)
+    key_given: bool = True
     # what the reader could not use: the file's own field or tag names ("file", "timestamp", "L1")
     unused: tuple[str, ...] = ()
     # what a user should hear about whatever the options ("unknown entry type '@foo', read as document")

@@ -71,7 +71,7 @@ _MAX_REPORTED_DEPTH = 100
 #: citation key are not plain text and are handled beside it.
 SOURCE_VARIABLES: tuple[tuple[str, str], ...] = (
     ("title", "title"), ("short_title", "title-short"), ("container_title", "container-title"),
-    ("genre", "genre"), ("publisher", "publisher"), ("place", "publisher-place"), ("edition", "edition"),
+    ("publisher", "publisher"), ("place", "publisher-place"), ("edition", "edition"),
     ("volume", "volume"), ("issue", "issue"), ("pages", "page"), ("url", "URL"), ("isbn", "ISBN"),
     ("issn", "ISSN"), ("doi", "DOI"), ("archive", "archive"), ("archive_place", "archive-place"),
     ("archive_location", "archive_location"), ("language", "language"), ("abstract", "abstract"),

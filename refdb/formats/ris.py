@@ -223,14 +223,15 @@ def loads(text: str, *, source_name: str, errors: list[InputError] | None = None
         record = records[0]
         details: list[str] = []
         item = convert(record) if convert is _wos_to_item else _ris_to_item(record, details)
+        key_given = bool(item.get("id"))
         item["id"] = _record_id(item, number, used_ids)
         used_ids.add(item["id"])
         unused = () if convert is _wos_to_item else tuple(sorted(t for t in record if t not in _READ_TAGS))
         code = _first(record, "TY") if convert is _ris_to_item else ""
         known = code.upper() in RIS_TO_CSL_TYPE or _TYPE_NAMES.get(code.lower(), "") in RIS_TO_CSL_TYPE
         warnings = () if known or convert is _wos_to_item else (f"unknown RIS type 'TY  - {code}', read as a document",)
-        items.append(ParsedItem(_ordered(item), f"{source_name}:{line}", unused=unused, warnings=warnings,
-                                details=tuple(details)))  # fmt: skip
+        items.append(ParsedItem(_ordered(item), f"{source_name}:{line}", key_given=key_given, unused=unused,
+                                warnings=warnings, details=tuple(details)))  # fmt: skip
     if not items and not problems:
         raise InputError("no RIS records found (a record starts with a 'TY  - ' line)", location=source_name)
     if errors is not None:

@@ -63,8 +63,27 @@ _COLUMNS = (
 )  # fmt: skip
 
 
-def iter_items(session: Session, source_ids: list[int] | None = None) -> Iterator[CslItem]:
-    """CSL items for the given sources (all when None), sorted by key, streamed in chunks."""
+def iter_items(
+    session: Session, source_ids: list[int] | None = None, *, imported_keys: bool = False
+) -> Iterator[CslItem]:
+    """CSL items for the given sources (all when None), sorted by key, streamed in chunks.
+
+    With ``imported_keys`` an item's id is the key its source was imported with (its first alias),
+    and refdb's key becomes an alias in its place.
+    """
+    items = _iter_items(session, source_ids)
+    if not imported_keys:
+        yield from items
+        return
+    for item in items:
+        aliases = (item.get("custom") or {}).get("aliases") or []
+        if aliases:
+            rest = [item["id"], *aliases[1:]]
+            item = {**item, "id": aliases[0], "citation-key": rest[0], "custom": {"aliases": rest}}
+        yield item
+
+
+def _iter_items(session: Session, source_ids: list[int] | None = None) -> Iterator[CslItem]:
     if source_ids is None:
         keyset: Any = None
         while True:

@@ -242,9 +242,10 @@ def _accessed(item: dict[str, Any]) -> str | None:
     return dates.format_partial(columns) if columns[0] is not None else None
 
 
-def _wanted_keys(item: dict[str, Any]) -> list[str]:
+def _wanted_keys(item: dict[str, Any], key_given: bool = True) -> list[str]:
     """The citation keys the item comes with, the one its manuscripts cite first."""
-    keys = [str(item[k]).strip() for k in ("citation-key", "id") if item.get(k) not in (None, "")]
+    names = ("citation-key", "id") if key_given else ("citation-key",)
+    keys = [str(item[k]).strip() for k in names if item.get(k) not in (None, "")]
     custom = item.get("custom")
     if isinstance(custom, dict) and isinstance(custom.get("aliases"), list):
         keys += [str(a).strip() for a in custom["aliases"]]
@@ -287,7 +288,7 @@ def import_items(
         if unstored := _unstored(entry):
             report.unstored.append((location, unstored))
         try:
-            _one(session, item, location, index, people, batch, report)
+            _one(session, item, location, index, people, batch, report, entry.key_given)
         except InputError as exc:
             if not skip_bad:
                 raise
@@ -304,7 +305,7 @@ def import_items(
 
 
 def _one(session: Session, item: dict[str, Any], location: str, index: _Index, people: _People,
-         batch: list[Any], report: ImportReport) -> None:  # fmt: skip
+         batch: list[Any], report: ImportReport, key_given: bool = True) -> None:  # fmt: skip
     title = item.get("title") if isinstance(item.get("title"), str) else None
     year = _year(item)
     doi = norm_doi(item.get("DOI"))
@@ -324,7 +325,7 @@ def _one(session: Session, item: dict[str, Any], location: str, index: _Index, p
         duplicate = index.title.get(t)
     if duplicate is None and t is None:  # an untitled work: only an identical record is the same
         duplicate = index.same_record(session, item)
-    wanted = _wanted_keys(item)
+    wanted = _wanted_keys(item, key_given)
     if duplicate is not None:
         _merge(session, people.writer, duplicate, item, location, report, index, wanted)
         return
@@ -332,7 +333,8 @@ def _one(session: Session, item: dict[str, Any], location: str, index: _Index, p
         key = wanted[0]
         index.keys.add(key)
     else:
-        key = index.unique_key(wanted[0] if wanted else slugify(f"{_first_family(item) or ''} {title or ''} {year or ''}"))
+        made_up = str(item.get("id") or slugify(f"{_first_family(item) or ''} {title or ''} {year or ''}"))
+        key = index.unique_key(wanted[0] if wanted else made_up)
     aliases = [a for a in wanted if a != key and index.free_alias(a)]
     index.aliases.update(aliases)
     report.aliases += [(location, a, key) for a in aliases]
