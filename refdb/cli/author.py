@@ -121,18 +121,28 @@ def add_source(
     isbn: Annotated[str | None, typer.Option(help="ISBN.")] = None,
     issn: Annotated[str | None, typer.Option(help="ISSN of the journal or series.")] = None,
     doi: Annotated[str | None, typer.Option(help="DOI.")] = None,
-    archive: Annotated[str | None, typer.Option(help="The archive holding the document (GARF, RGASPI ...).")] = None,
-    archive_place: Annotated[str | None, typer.Option("--archive-place", help="Where the archive is.")] = None,
+    archive: Annotated[
+        str | None, typer.Option(help="The archive holding the document (GARF, RGASPI ...).")
+    ] = None,
+    archive_place: Annotated[
+        str | None, typer.Option("--archive-place", help="Where the archive is.")
+    ] = None,
     archive_location: Annotated[
         str | None,
-        typer.Option("--archive-location", help="Its place in the archive as the archive writes it: f. 5446, op. 1, d. 12, l. 3."),
+        typer.Option(
+            "--archive-location",
+            help="Its place in the archive as the archive writes it: f. 5446, op. 1, d. 12, l. 3.",
+        ),
     ] = None,
     language: Annotated[str | None, typer.Option(help="Language code, e.g. en, ru.")] = None,
     abstract: Annotated[str | None, typer.Option(help="The work's abstract.")] = None,
     keywords: Annotated[str | None, typer.Option(help="Keywords, comma-separated.")] = None,
     alias: Annotated[
         list[str] | None,
-        typer.Option("--alias", help="Another citation key that names the source, as a manuscript cites it (repeatable)."),
+        typer.Option(
+            "--alias",
+            help="Another citation key that names the source, as a manuscript cites it (repeatable).",
+        ),
     ] = None,
     text_file: Annotated[
         Path | None,
@@ -433,9 +443,7 @@ def link_comment(
     ctx: typer.Context,
     comment: Annotated[str, typer.Argument(help="Comment key.")],
     claim: Annotated[str, typer.Argument(help="Claim key.")],
-    stance: Annotated[
-        CommentStance, typer.Option("--stance", help="What the comment does.")
-    ] = "disputes",
+    stance: Annotated[CommentStance, typer.Option("--stance", help="What the comment does.")] = "disputes",
     note_: Note = None,
 ) -> None:
     """Attach a counter-comment to a claim it disputes."""

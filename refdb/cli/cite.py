@@ -107,7 +107,8 @@ def import_(
     verbose: Annotated[
         bool,
         typer.Option(
-            "--verbose", "-v",
+            "--verbose",
+            "-v",
             help="List every merged and skipped entry, the fields not stored and what was cleaned.",
         ),
     ] = False,

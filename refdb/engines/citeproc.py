@@ -303,7 +303,8 @@ def _run(
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"cannot read the style: {exc}", location=str(style_path)) from None
     renamed = [
-        {**{k: v for k, v in item.items() if k not in NOT_CITED}, "id": safe_ids[str(item["id"])]} for item in items
+        {**{k: v for k, v in item.items() if k not in NOT_CITED}, "id": safe_ids[str(item["id"])]}
+        for item in items
     ]
     labels = sorted({str(cite["label"]) for cite in cites if cite["locator"] is not None})
     with tempfile.TemporaryDirectory(prefix="refdb-citeproc-") as tmp:

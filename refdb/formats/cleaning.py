@@ -11,12 +11,15 @@ from __future__ import annotations
 import html
 import re
 from html.parser import HTMLParser
+
 from refdb.formats import CslItem
 
 _ENTITY = re.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]{1,31});")
 _HTML_TAG = re.compile(r"</?(?:p|div|br|span|b|i|em|strong|ul|ol|li|h[1-6]|blockquote|a|pre|code|sub|sup)\b[^>]*>",
                        re.IGNORECASE)  # fmt: skip
-_DATETIME = re.compile(r"^(-?\d{1,4}(?:-\d{1,2}(?:-\d{1,2})?)?)[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$")
+_DATETIME = re.compile(
+    r"^(-?\d{1,4}(?:-\d{1,2}(?:-\d{1,2})?)?)[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$"
+)
 
 
 def unescape(text: str) -> str:
@@ -168,5 +171,3 @@ def clean_item(item: CslItem) -> tuple[CslItem, list[str]]:
     if notes:
         cleaned["note"] = "\n\n".join(dict.fromkeys(notes))
     return cleaned, details
-
-

@@ -153,7 +153,7 @@ def _check_items(data: list[Any], source_name: str, errors: list[InputError] | N
         location = f"{source_name}, record {number}"
         warnings: tuple[str, ...] = ()
         if isinstance(entry, dict) and isinstance(entry.get("type"), str) and entry["type"] not in CSL_TYPES:
-            warnings = (f"unknown CSL type \"{entry['type']}\", read as a document",)
+            warnings = (f'unknown CSL type "{entry["type"]}", read as a document',)
             entry["type"] = "document"
         try:
             item = _check_item(entry, location)

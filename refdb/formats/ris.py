@@ -222,14 +222,18 @@ def loads(text: str, *, source_name: str, errors: list[InputError] | None = None
         )
         record = records[0]
         details: list[str] = []
-        item = convert(record) if convert is _wos_to_item else _ris_to_item(record, details)
+        item = convert(record, details)
         key_given = bool(item.get("id"))
         item["id"] = _record_id(item, number, used_ids)
         used_ids.add(item["id"])
         unused = () if convert is _wos_to_item else tuple(sorted(t for t in record if t not in _READ_TAGS))
         code = _first(record, "TY") if convert is _ris_to_item else ""
         known = code.upper() in RIS_TO_CSL_TYPE or _TYPE_NAMES.get(code.lower(), "") in RIS_TO_CSL_TYPE
-        warnings = () if known or convert is _wos_to_item else (f"unknown RIS type 'TY  - {code}', read as a document",)
+        warnings = (
+            ()
+            if known or convert is _wos_to_item
+            else (f"unknown RIS type 'TY  - {code}', read as a document",)
+        )
         items.append(ParsedItem(_ordered(item), f"{source_name}:{line}", key_given=key_given, unused=unused,
                                 warnings=warnings, details=tuple(details)))  # fmt: skip
     if not items and not problems:
@@ -358,7 +362,9 @@ def _ris_to_item(record: dict[str, Any], details: list[str] | None = None) -> Cs
         item["issued"] = issued
     accessed_text, time = split_datetime(_first(record, "Y2"))
     if time and details is not None:
-        details.append(f"Y2 {accessed_text}{time} read as the date {accessed_text} (the time of day is not kept)")
+        details.append(
+            f"Y2 {accessed_text}{time} read as the date {accessed_text} (the time of day is not kept)"
+        )
     accessed = _parse_ris_date(accessed_text)
     if accessed:
         item["accessed"] = {"date-parts": [accessed]}
@@ -380,7 +386,7 @@ def _ris_to_item(record: dict[str, Any], details: list[str] | None = None) -> Cs
     return item
 
 
-def _wos_to_item(record: dict[str, Any]) -> CslItem:
+def _wos_to_item(record: dict[str, Any], details: list[str] | None = None) -> CslItem:
     document_type = _first(record, "DT").split(";")[0].strip().lower()
     publication_type = _first(record, "PT")
     csl_type = WOS_TO_CSL_TYPE.get(document_type) or WOS_TO_CSL_TYPE.get(publication_type, "document")

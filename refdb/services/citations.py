@@ -115,7 +115,9 @@ def _items_for(session: Session, rows: Sequence[Any]) -> Iterator[CslItem]:
         names[source_id][role].append(csl_name(family, given, particle, display))
     aliases: dict[int, list[str]] = defaultdict(list)
     for source_id, alias in session.execute(
-        select(SourceAlias.source_id, SourceAlias.alias).where(SourceAlias.source_id.in_(ids)).order_by(SourceAlias.id)
+        select(SourceAlias.source_id, SourceAlias.alias)
+        .where(SourceAlias.source_id.in_(ids))
+        .order_by(SourceAlias.id)
     ):
         aliases[source_id].append(alias)
     for row in rows:

@@ -120,7 +120,9 @@ def source_key(session: Session, key: str) -> str:
     if session.scalar(select(Source.id).where(Source.key == key)) is not None:
         return key
     found = session.scalar(
-        select(Source.key).join(SourceAlias, SourceAlias.source_id == Source.id).where(SourceAlias.alias == key)
+        select(Source.key)
+        .join(SourceAlias, SourceAlias.source_id == Source.id)
+        .where(SourceAlias.alias == key)
     )
     return found or key
 

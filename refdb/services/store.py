@@ -101,7 +101,11 @@ class LoadReport:
 
     def summary(self) -> str:
         parts = []
-        for label, counter in (("added", self.added), ("updated", self.updated), ("unchanged", self.unchanged)):
+        for label, counter in (
+            ("added", self.added),
+            ("updated", self.updated),
+            ("unchanged", self.unchanged),
+        ):
             total = sum(counter.values())
             detail = ", ".join(_plural(counter[k], k) for k in KINDS if counter[k])
             parts.append(f"{label} {total}" + (f" ({detail})" if detail else ""))
@@ -162,7 +166,9 @@ def _link(model: Any, owner: str, *columns: str, ordered: bool = False) -> Link:
 
 
 LINKS: dict[str, dict[str, Link]] = {
-    "person": {"names": _link(PersonName, "person_id", "name", "kind", "scheme", "note", "norm", ordered=True)},
+    "person": {
+        "names": _link(PersonName, "person_id", "name", "kind", "scheme", "note", "norm", ordered=True)
+    },
     "source": {
         "contributors": _link(Contributor, "source_id", "role", "position", "person_id"),
         "aliases": _link(SourceAlias, "source_id", "alias", ordered=True),
@@ -171,8 +177,20 @@ LINKS: dict[str, dict[str, Link]] = {
     "claim": {
         "tags": _link(ClaimTag, "claim_id", "tag_id"),
         "about": _link(ClaimSubject, "claim_id", "person_id", "position"),
-        "citations": _link(Citation, "claim_id", "source_id", "position", "stance", "locator", "label",
-                           "anchor_exact", "anchor_prefix", "anchor_suffix", "anchor_start", "note"),
+        "citations": _link(
+            Citation,
+            "claim_id",
+            "source_id",
+            "position",
+            "stance",
+            "locator",
+            "label",
+            "anchor_exact",
+            "anchor_prefix",
+            "anchor_suffix",
+            "anchor_start",
+            "note",
+        ),
         "relations": _link(ClaimRelation, "from_claim_id", "to_claim_id", "relation", "note"),
     },
     "quote": {"claims": _link(QuoteClaim, "quote_id", "claim_id")},
@@ -193,14 +211,18 @@ class Store:
         self.report = LoadReport()
         self.ids: dict[str, dict[str, int]] = {kind: {} for kind in KINDS}
         self.texts: dict[int, str | None] = {}
-        self.alias_ids: dict[str, int] = {}  # source alias -> source id (references only, never a record's key)
+        self.alias_ids: dict[
+            str, int
+        ] = {}  # source alias -> source id (references only, never a record's key)
 
     # -- references ------------------------------------------------------------------------------
     def prefetch(self, kind: str, keys: Iterable[str]) -> None:
         table = TABLES[kind]
         missing = sorted({k for k in keys if k not in self.ids[kind]})
         for chunk in _chunks(missing):
-            for key, rid in self.session.execute(select(table.c.key, table.c.id).where(table.c.key.in_(chunk))):
+            for key, rid in self.session.execute(
+                select(table.c.key, table.c.id).where(table.c.key.in_(chunk))
+            ):
                 self.ids[kind][key] = rid
         if kind == "source":  # a reference may name a source by one of its aliases
             aliases: Table = SourceAlias.__table__  # type: ignore[assignment]
@@ -215,7 +237,9 @@ class Store:
         except KeyError:
             if kind == "source" and key in self.alias_ids:
                 return self.alias_ids[key]
-            raise InputError(f"unknown {kind} '{key}' (not in the file or the database)", location=loc) from None
+            raise InputError(
+                f"unknown {kind} '{key}' (not in the file or the database)", location=loc
+            ) from None
 
     def source_text(self, source_id: int) -> str | None:
         if source_id not in self.texts:
@@ -276,10 +300,14 @@ class Store:
         """Insert the new rows, update the changed ones; the ids of changed records."""
         table = TABLES[kind]
         fresh = [row for rec, row in zip(records, rows, strict=True) if rec.key not in existing]
-        for key, rid in zip((row["key"] for row in fresh), insert_rows(self.session, table, fresh), strict=True):
+        for key, rid in zip(
+            (row["key"] for row in fresh), insert_rows(self.session, table, fresh), strict=True
+        ):
             self.ids[kind][key] = rid
         changed: set[int] = set()
-        olds = [(existing[rec.key], row) for rec, row in zip(records, rows, strict=True) if rec.key in existing]
+        olds = [
+            (existing[rec.key], row) for rec, row in zip(records, rows, strict=True) if rec.key in existing
+        ]
         if not olds:
             return changed
         columns = list(olds[0][1])
@@ -333,7 +361,9 @@ class Store:
         for owner, values in zip(owners, desired, strict=True):
             if owner in wanted:
                 fixed = {link.scope[0]: link.scope[1]} if link.scope else {}
-                rows.extend({link.owner: owner, **fixed, **dict(zip(link.columns, v, strict=True))} for v in values)
+                rows.extend(
+                    {link.owner: owner, **fixed, **dict(zip(link.columns, v, strict=True))} for v in values
+                )
         if rows:
             self.session.execute(insert(table), rows)
         return {o for o in replace if o in old}
@@ -442,7 +472,9 @@ class Store:
             "tags": [(self.id("tag", t, rec.loc),) for t in rec.tags],
             "about": [(self.id("person", p, rec.loc), i) for i, p in enumerate(rec.about, start=1)],
             "citations": citations,
-            "relations": [(self.id("claim", r.claim, r.loc or rec.loc), r.relation, r.note) for r in rec.relations],
+            "relations": [
+                (self.id("claim", r.claim, r.loc or rec.loc), r.relation, r.note) for r in rec.relations
+            ],
         }
 
 
@@ -523,5 +555,4 @@ def _plural(n: int, kind: str) -> str:
     return f"{n} {'people' if kind == 'person' else kind + 's'}"
 
 
-__all__ = ["LoadReport", "Store", "insert_rows", "own_row", "person_name_rows", "title_norm",
-           "write"]
+__all__ = ["LoadReport", "Store", "insert_rows", "own_row", "person_name_rows", "title_norm", "write"]

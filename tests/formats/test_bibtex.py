@@ -237,7 +237,9 @@ def test_errors_list_collects_the_bad_entry_and_keeps_the_good_ones(bad: str) ->
 
 def test_errors_list_locations_of_the_good_entries() -> None:
     errors: list[InputError] = []
-    parsed = bibtex.loads(GOOD_ONE + "@book{a, publisher = yup}\n" + GOOD_TWO, source_name="refs.bib", errors=errors)
+    parsed = bibtex.loads(
+        GOOD_ONE + "@book{a, publisher = yup}\n" + GOOD_TWO, source_name="refs.bib", errors=errors
+    )
     assert [p.location for p in parsed] == ["refs.bib:1", "refs.bib:7"]
     assert [(err.location, err.field) for err in errors] == [("refs.bib:5", "publisher")]
 

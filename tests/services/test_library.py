@@ -31,7 +31,11 @@ def _biber_problems(tmp_path: Path, text: str) -> list[str]:
     lines = (run.stdout + run.stderr).splitlines()
     assert run.returncode == 0, lines
     # errors, and fields the data model has no place for; a missing title or date is the data's own gap
-    return [line for line in lines if line.startswith("ERROR") or "nvalid field" in line or "invalid in data" in line]
+    return [
+        line
+        for line in lines
+        if line.startswith("ERROR") or "nvalid field" in line or "invalid in data" in line
+    ]
 
 
 def _pandoc_reads(text: str, fmt: str) -> list[dict[str, object]]:
@@ -42,7 +46,10 @@ def test_a_better_bibtex_library_imports_whole(cli: Cli) -> None:
     result = cli("import", str(BBT), "--verbose")
     assert result.exit_code == 0, result.output
     assert "added 23, merged 0, skipped 0, 1 warning" in result.stderr
-    assert "warning " + str(BBT) + ":35: unknown entry type '@frobnicate' (entry 'odd'), read as a document" in result.stderr
+    assert (
+        "warning " + str(BBT) + ":35: unknown entry type '@frobnicate' (entry 'odd'), read as a document"
+        in result.stderr
+    )
     assert f"not stored {BBT}:7: file" in result.stderr
     assert "date 2013-10-30T11:20:51-07:00 read as the date 2013-10-30" in result.stderr
     assert "kept " in result.stderr and "'Malevich:1915' as an alias of 'malevich-1915'" in result.stderr
@@ -76,12 +83,17 @@ def test_the_extended_name_format_reads_into_family_given_particle(cli: Cli) -> 
 
 
 def test_exports_pass_biber_and_pandoc(cli: Cli, tmp_path: Path) -> None:
-    for path in (BBT, ZOTERO_RIS, SHARED / "reference" / "bibtex-samples" / "bibtex.bib", SHARED / "reference" / "ris-samples" / "example_full.ris"):
+    for path in (
+        BBT,
+        ZOTERO_RIS,
+        SHARED / "reference" / "bibtex-samples" / "bibtex.bib",
+        SHARED / "reference" / "ris-samples" / "example_full.ris",
+    ):
         assert cli("import", str(path), "--skip-bad").exit_code == 0
     for keys in ("refdb", "imported"):
         bibtex = _export(cli, "bibtex", "--keys", keys)
         assert _biber_problems(tmp_path, bibtex) == []
-        assert "@misc{" in bibtex and "@collection{glantz-colossus," in bibtex or keys == "imported"
+        assert ("@misc{" in bibtex and "@collection{glantz-colossus," in bibtex) or keys == "imported"
         assert len(_pandoc_reads(bibtex, "biblatex")) == bibtex.count("\n@") + 1
         assert len(_pandoc_reads(bibtex, "bibtex")) == bibtex.count("\n@") + 1
     assert "langid = {russian}" in _export(cli, "bibtex")
@@ -113,7 +125,11 @@ def test_a_zotero_ris_export_keeps_abstract_keywords_accessed_archive(cli: Cli) 
     assert article["ISSN"] == "1351-8046" and article["archive"] == "RGASPI"
     assert article["archive_location"] == "f. 17, op. 3" and article["note"] == "A reading note."
     memoir = json.loads(_export(cli, "csljson", "--source", "Рокоссовский"))[0]
-    assert memoir["title"] == "Солдатский долг" and memoir["language"] == "ru" and memoir["abstract"] == "Memoirs."
+    assert (
+        memoir["title"] == "Солдатский долг"
+        and memoir["language"] == "ru"
+        and memoir["abstract"] == "Memoirs."
+    )
 
 
 def test_a_ris_record_without_ty_is_an_error_with_its_line(cli: Cli, tmp_path: Path) -> None:

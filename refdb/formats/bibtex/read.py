@@ -35,13 +35,16 @@ from refdb.formats.bibtex.types import (
     VERBATIM_FIELDS,
 )
 from refdb.formats.cleaning import split_datetime, to_bcp47
+from refdb.formats.identifiers import strip_doi_prefix
 from refdb.vocab import CSL_TYPES
 
 _PARAGRAPHS = frozenset({"note", "annote", "abstract"})
 _KNOWN_FIELDS = frozenset(
-    {f for f, _ in TEXT_FIELDS} | {f for f, _ in VERBATIM_FIELDS} | {f for f, _ in NAME_FIELDS} | HANDLED_FIELDS
+    {f for f, _ in TEXT_FIELDS}
+    | {f for f, _ in VERBATIM_FIELDS}
+    | {f for f, _ in NAME_FIELDS}
+    | HANDLED_FIELDS
 )
-from refdb.formats.identifiers import strip_doi_prefix
 
 
 def loads(text: str, *, source_name: str, errors: list[InputError] | None = None) -> list[ParsedItem]:
@@ -293,7 +296,11 @@ def _entry_to_item(entry: model.Entry, strings: dict[str, str], source_name: str
         item["language"] = to_bcp47(item["language"])
     if "library" in values:
         parts = latex_to_text(values["library"]).split(LIBRARY_SEPARATOR)
-        named = list(zip(("archive", "archive-place", "archive_location"), parts, strict=True)) if len(parts) == 3 else []
+        named = (
+            list(zip(("archive", "archive-place", "archive_location"), parts, strict=True))
+            if len(parts) == 3
+            else []
+        )
         for variable, part in named or [("archive_location", LIBRARY_SEPARATOR.join(parts))]:
             if part and variable not in item:
                 item[variable] = part

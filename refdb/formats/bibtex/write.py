@@ -10,9 +10,9 @@ from typing import Any
 
 from refdb.dates import MONTH_ABBREVIATIONS, iso_range_text
 from refdb.formats import CslItem
+from refdb.formats.bibtex.datamodel import COMMON_FIELDS, TYPE_FIELDS
 from refdb.formats.bibtex.latex import escape_verbatim, text_to_latex
 from refdb.formats.bibtex.names import canonical_name, format_name
-from refdb.formats.bibtex.datamodel import COMMON_FIELDS, TYPE_FIELDS
 from refdb.formats.bibtex.types import (
     ARTICLE_SUBTYPES,
     BIBTEX_TO_CSL_TYPE,
@@ -114,7 +114,11 @@ def format_entry(item: CslItem) -> str:
         add("pages", "{" + escape_verbatim(page).replace("-", "--") + "}")
     text("chapter", item.get("chapter-number"))
     text("pagetotal", item.get("number-of-pages"))
-    publisher_field = {"phdthesis": "institution", "mastersthesis": "institution", "techreport": "institution"}
+    publisher_field = {
+        "phdthesis": "institution",
+        "mastersthesis": "institution",
+        "techreport": "institution",
+    }
     text(publisher_field.get(entry_type, "publisher"), item.get("publisher"))
     text("location", item.get("publisher-place"))
     for name, value in _date_fields(item.get("issued")):
