@@ -184,7 +184,7 @@ _RIS_TAGS = sorted({*TAG_KEY_MAPPING, "ED", "BT", "PP", "VO", "UK", "AV", "DB"})
 # every tag the reader uses; the others a record has are reported as not stored
 _READ_TAGS = frozenset({"TY", "ID", "ER", "BT", "IS", "SP", "EP", "DA", "PY", "Y1", "Y2", "UR", "DO", "SN", "N1",
                         "KW", *(t for t, _ in TEXT_TAGS), *(t for t, _ in NAME_TAGS)})  # fmt: skip
-_RIS_LIST_TAGS = [*LIST_TYPE_TAGS, "ED"]
+_RIS_LIST_TAGS = [*LIST_TYPE_TAGS, "ED", "SN"]  # SN: an ISBN and an ISSN may both be given
 _WOS_TAGS = sorted({*WOK_TAG_KEY_MAPPING, "UK"})
 _RIS_LINE = re.compile(r"^[A-Z][A-Z0-9]  -", re.MULTILINE)
 _WOS_LINE = re.compile(r"^(?:FN |PT [A-Z])", re.MULTILINE)

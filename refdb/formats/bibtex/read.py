@@ -58,6 +58,9 @@ def loads(text: str, *, source_name: str, errors: list[InputError] | None = None
     the entries after it are still read; entries that start inside a line of an
     unterminated block are lost with it and each is reported as not read.
     """
+    # bibtexparser takes any type that starts with "comment" (biblatex's @commentary) for an @comment
+    # and drops the entry in silence: such types are renamed for the parser and named back below
+    text = _COMMENT_LIKE.sub(lambda m: f"@{m.group(1)}{_RENAMED}{m.group(2)}{m.group(3)}", text)
     with _quiet_bibtexparser():
         library = parse_string(text.removeprefix("\ufeff"), parse_stack=[RemoveEnclosingMiddleware()])
     blocks = library.blocks
@@ -102,6 +105,8 @@ def loads(text: str, *, source_name: str, errors: list[InputError] | None = None
 
 
 _NOT_ENTRIES = frozenset({"string", "comment", "preamble"})
+_COMMENT_LIKE = re.compile(r"@(\s*)(comment)(\w+\s*[{(])", re.IGNORECASE)
+_RENAMED = "refdbtype"
 
 
 def _is_entry(block: model.Block) -> bool:
@@ -227,6 +232,7 @@ def _check_leftover(block: model.ImplicitComment, previous: model.Block | None, 
 
 def _entry_to_item(entry: model.Entry, strings: dict[str, str], source_name: str) -> ParsedItem:
     location = f"{source_name}:{(entry.start_line or 0) + 1}"
+    entry.entry_type = entry.entry_type.removeprefix(_RENAMED).removeprefix(_RENAMED.upper())
     entry_type = entry.entry_type.lower()
     warnings: list[str] = []
     details: list[str] = []
