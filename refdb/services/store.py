@@ -276,6 +276,7 @@ class Store:
         if kind == "source":
             for rec in records:
                 self.texts[self.ids["source"][rec.key]] = rec.text
+            self._check_aliases(records)
         owners = [self.ids[kind][r.key] for r in records]
         links: dict[str, list[list[tuple[Any, ...]]]] = {name: [] for name in LINKS[kind]}
         for rec, owner in zip(records, owners, strict=True):
@@ -367,6 +368,44 @@ class Store:
         if rows:
             self.session.execute(insert(table), rows)
         return {o for o in replace if o in old}
+
+    def _check_aliases(self, records: list[SourceRec]) -> None:
+        """An alias names one source: never another source's key or alias (nor its own key)."""
+        owner: dict[str, str] = {}
+        for rec in records:
+            for alias in rec.aliases:
+                if alias == rec.key or owner.setdefault(alias, rec.key) != rec.key:
+                    other = "its own key" if alias == rec.key else f"an alias of '{owner[alias]}' too"
+                    raise InputError(
+                        f"field 'aliases': '{alias}' is {other}", location=rec.loc or f"source {rec.key}"
+                    )
+        table, aliases = TABLES["source"], SourceAlias.__table__
+        keys = {r.key: r for r in records}
+        for chunk in _chunks(sorted(keys)):
+            query = (
+                select(aliases.c.alias, table.c.key)
+                .join(table, table.c.id == aliases.c.source_id)
+                .where(aliases.c.alias.in_(chunk))
+            )
+            for alias, key in self.session.execute(query):
+                if key != alias and owner.get(alias) is None:
+                    raise InputError(f"the key '{alias}' is an alias of source '{key}' already",
+                                     location=keys[alias].loc or f"source {alias}")  # fmt: skip
+        if not owner:
+            return
+        for chunk in _chunks(sorted(owner)):
+            for key in self.session.scalars(select(table.c.key).where(table.c.key.in_(chunk))):
+                raise InputError(f"field 'aliases': '{key}' is the key of another source",
+                                 location=f"source {owner[key]}")  # fmt: skip
+            query = (
+                select(aliases.c.alias, table.c.key)
+                .join(table, table.c.id == aliases.c.source_id)
+                .where(aliases.c.alias.in_(chunk))
+            )
+            for alias, key in self.session.execute(query):
+                if key != owner[alias] and key not in {r.key for r in records}:
+                    raise InputError(f"field 'aliases': '{alias}' is an alias of '{key}' already",
+                                     location=f"source {owner[alias]}")  # fmt: skip
 
     # -- rows per kind -------------------------------------------------------------------------------
     def _row(self, kind: str, rec: Any) -> dict[str, Any]:

@@ -45,7 +45,7 @@ def _pandoc_reads(text: str, fmt: str) -> list[dict[str, object]]:
 def test_a_better_bibtex_library_imports_whole(cli: Cli) -> None:
     result = cli("import", str(BBT), "--verbose")
     assert result.exit_code == 0, result.output
-    assert "added 23, merged 0, skipped 0, 1 warning" in result.stderr
+    assert "added 24, merged 0, skipped 0, 1 warning" in result.stderr
     assert (
         "warning " + str(BBT) + ":35: unknown entry type '@frobnicate' (entry 'odd'), read as a document"
         in result.stderr
@@ -152,3 +152,49 @@ def test_import_export_import_changes_nothing(cli: Cli, tmp_path: Path, fmt: str
     again = cli("import", str(path))
     assert again.exit_code == 0 and "added 0, merged 0" in again.stderr, again.output
     assert _export(cli, fmt) == first
+
+
+def test_keys_survive_a_merge_as_aliases(cli: Cli, tmp_path: Path) -> None:
+    path = tmp_path / "bbt.bib"
+    path.write_text(
+        "@book{roberts_stalins_2006,\n  author = {Roberts, Geoffrey},\n  title = {Stalin's Wars: From World War to"
+        " Cold War, 1939--1953},\n  date = {2006},\n  publisher = {Yale University Press}\n}\n",
+        encoding="utf-8",
+    )  # the seed holds this book as roberts-stalins-wars
+    result = cli("import", str(path), "--verbose")
+    assert (
+        "merged 1" in result.stderr
+        and "'roberts_stalins_2006' as an alias of 'roberts-stalins-wars'" in result.stderr
+    )
+    assert "roberts-stalins-wars" in cli("sources", "roberts_stalins_2006", "--format", "json").stdout
+    assert (
+        cli("link", "cite", "stalin-always-listened", "roberts_stalins_2006", "--locator", "200").exit_code
+        == 0
+    )
+    assert "roberts-stalins-wars" in cli("claim", "stalin-always-listened", "--format", "json").stdout
+    edited = cli("edit", "source", "roberts_stalins_2006", "--set", "archive=Yale archive")
+    assert edited.exit_code == 0, edited.output
+    exported = _export(cli, "bibtex", "--keys", "imported", "--source", "roberts-stalins-wars")
+    assert exported.startswith("@book{roberts_stalins_2006,") and "ids = {roberts-stalins-wars}" in exported
+    assert "Roberts" in cli("cite", "stalin-always-listened").stdout
+
+
+def test_an_alias_names_one_source(cli: Cli) -> None:
+    added = cli("add", "source", "A Work", "--key", "work-a", "--alias", "Work:A", "--archive", "GARF")
+    assert added.exit_code == 0, added.output
+    clash = cli("add", "source", "Another", "--key", "work-b", "--alias", "Work:A")
+    assert clash.exit_code != 0 and clash.stderr.count("\n") == 1
+    assert "'Work:A' is an alias of 'work-a' already" in clash.stderr
+    key_clash = cli("add", "source", "Third", "--key", "work-c", "--alias", "work-a")
+    assert key_clash.exit_code != 0 and "'work-a' is the key of another source" in key_clash.stderr
+
+
+def test_a_dump_holds_the_new_fields_and_aliases(cli: Cli, db_url: str, dump_of, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    assert cli("import", str(BBT)).exit_code == 0
+    assert cli("import", str(ZOTERO_RIS)).exit_code == 0
+    dumped = cli("dump").stdout
+    assert "archive_location: f. 5446, op. 1, d. 12, l. 3" in dumped
+    assert "- Malevich:1915" in dumped and "2014-01-02" in dumped
+    path = tmp_path / "d.yaml"
+    path.write_text(dumped, encoding="utf-8")
+    assert "updated 0" in cli("load", str(path)).stderr
