@@ -11,7 +11,9 @@ from __future__ import annotations
 import html
 import re
 from html.parser import HTMLParser
+from typing import Any
 
+from refdb.dates import parse_iso_date
 from refdb.formats import CslItem
 
 _ENTITY = re.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]{1,31});")
@@ -162,6 +164,23 @@ def clean_item(item: CslItem) -> tuple[CslItem, list[str]]:
         elif isinstance(value, list) and value and isinstance(value[0], dict):  # names
             value = [{k: unescape(v) if isinstance(v, str) else v for k, v in name.items()} for name in value]
         cleaned[key] = value
+    for variable in ("issued", "accessed"):  # {"raw": "2013-10-30T11:20:51Z"}, as Zotero writes some dates
+        date = cleaned.get(variable)
+        raw: Any = (
+            date.get("raw") or date.get("literal")
+            if isinstance(date, dict) and not date.get("date-parts")
+            else None
+        )
+        if isinstance(raw, str):
+            text = raw
+            day, time = split_datetime(text)
+            parts = parse_iso_date(day)
+            if parts is not None:
+                cleaned[variable] = parts
+                details.append(
+                    f"{variable} {text} read as the date {day}"
+                    + (" (the time of day is not kept)" if time else "")
+                )
     if isinstance(cleaned.get("language"), str):
         code = to_bcp47(cleaned["language"])
         if code != cleaned["language"]:

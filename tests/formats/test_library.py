@@ -197,3 +197,16 @@ def test_the_data_model_table_is_what_biber_says(tmp_path: Path) -> None:
     subprocess.run([sys.executable, str(ROOT / "scripts" / "biblatex_datamodel.py")], check=True)
     subprocess.run([sys.executable, "-m", "ruff", "format", "-q", str(table)], check=True)
     assert table.read_text(encoding="utf-8") == before
+
+
+def test_raw_csl_dates_and_date_times_become_date_parts() -> None:
+    item, details = clean_item({"id": "a", "type": "book", "issued": {"raw": "2013-10-30T11:20:51Z"},
+                                "accessed": {"literal": "2020-01-02"}})  # fmt: skip
+    assert item["issued"] == {"date-parts": [[2013, 10, 30]]} and item["accessed"] == {
+        "date-parts": [[2020, 1, 2]]
+    }
+    assert (
+        details[0] == "issued 2013-10-30T11:20:51Z read as the date 2013-10-30 (the time of day is not kept)"
+    )
+    kept, _ = clean_item({"id": "a", "type": "book", "issued": {"literal": "forthcoming"}})
+    assert kept["issued"] == {"literal": "forthcoming"}
