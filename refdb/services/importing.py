@@ -252,8 +252,9 @@ def _wanted_keys(item: dict[str, Any], key_given: bool = True) -> list[str]:
     return [k for k in dict.fromkeys(keys) if k and len(k) <= 200]
 
 
-def _unstored(entry: ParsedItem) -> list[str]:
-    return sorted({*entry.unused, *(k for k in entry.item if k not in _STORED)})
+def _unstored(entry: ParsedItem, cleaned: dict[str, Any]) -> list[str]:
+    """The file's fields the reader could not use and the item's variables no source field holds."""
+    return sorted({*entry.unused, *(k for k in cleaned if k not in _STORED)})
 
 
 def _issued(item: dict[str, Any]) -> str | None:
@@ -285,7 +286,7 @@ def import_items(
         location = entry.location
         report.warnings += [(location, w) for w in entry.warnings]
         report.details += [(location, d) for d in (*entry.details, *changes)]
-        if unstored := _unstored(entry):
+        if unstored := _unstored(entry, item):
             report.unstored.append((location, unstored))
         try:
             _one(session, item, location, index, people, batch, report, entry.key_given)

@@ -210,3 +210,11 @@ def test_raw_csl_dates_and_date_times_become_date_parts() -> None:
     )
     kept, _ = clean_item({"id": "a", "type": "book", "issued": {"literal": "forthcoming"}})
     assert kept["issued"] == {"literal": "forthcoming"}
+
+
+def test_a_note_and_an_annote_are_both_kept() -> None:
+    item = bibtex.loads(
+        "@book{k, title = {T}, note = {In Russian.}, annote = {<p>Mine.</p>}}\n", source_name="t"
+    )[0].item
+    cleaned, _ = clean_item(item)
+    assert cleaned["note"] == "In Russian.\n\nMine." and "annote" not in cleaned
