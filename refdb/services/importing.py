@@ -339,6 +339,9 @@ def _one(session: Session, item: dict[str, Any], location: str, index: _Index, p
     aliases = [a for a in wanted if a != key and index.free_alias(a)]
     index.aliases.update(aliases)
     report.aliases += [(location, a, key) for a in aliases]
+    for lost in (a for a in wanted if a != key and a not in aliases):
+        report.warnings.append((location, f"citation key '{lost}' already names another source; "
+                                          f"this one is '{key}'"))  # fmt: skip
     if clash is not None:
         report.warnings.append((location, f"shares DOI {doi} with '{clash}' but differs in title and year: "
                                           f"kept both as different works ('{key}' and '{clash}'); "
@@ -380,6 +383,10 @@ def _merge(session: Session, writer: store.Store, source_id: int, item: dict[str
         changes["accessed"] = _accessed(item)
         filled.append("accessed")
     new_aliases = [a for a in wanted if a != rec.key and a not in rec.aliases and index.free_alias(a)]
+    for lost in (a for a in wanted if a != rec.key and a not in rec.aliases and a not in new_aliases):
+        if _names_other_source(session, index, lost, rec.key):
+            report.warnings.append((location, f"citation key '{lost}' already names another source; "
+                                              f"merged into '{rec.key}'"))  # fmt: skip
     if new_aliases:
         index.aliases.update(new_aliases)
         changes["aliases"] = [*rec.aliases, *new_aliases]
@@ -395,6 +402,18 @@ def _merge(session: Session, writer: store.Store, source_id: int, item: dict[str
     else:
         writer.write(Dataset(sources=[msgspec.structs.replace(rec, **changes)]), suspend=False)
     report.merged.append((location, rec.key, filled))
+
+
+def _names_other_source(session: Session, index: _Index, key: str, own: str) -> bool:
+    """Whether ``key`` is the key or an alias of a source other than ``own``."""
+    if key not in index.keys and key not in index.aliases:
+        return False
+    owner = session.scalar(select(Source.key).where(Source.key == key)) or session.scalar(
+        select(Source.key)
+        .join(SourceAlias, SourceAlias.source_id == Source.id)
+        .where(SourceAlias.alias == key)
+    )
+    return owner is not None and owner != own
 
 
 def _write(writer: store.Store, batch: list[tuple[SourceRec, dict[str, list[str]]]], people: _People) -> None:

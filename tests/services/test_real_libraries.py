@@ -198,3 +198,16 @@ def test_a_dump_holds_the_new_fields_and_aliases(cli: Cli, db_url: str, dump_of,
     path = tmp_path / "d.yaml"
     path.write_text(dumped, encoding="utf-8")
     assert "updated 0" in cli("load", str(path)).stderr
+
+
+def test_a_key_that_names_another_source_is_a_warning(cli: Cli, tmp_path: Path) -> None:
+    path = tmp_path / "k.bib"
+    path.write_text(
+        "@book{roberts-stalins-wars,\n  title = {A Different Book},\n  date = {1999}\n}\n", encoding="utf-8"
+    )
+    result = cli("import", str(path))
+    assert result.exit_code == 0, result.output
+    assert (
+        "citation key 'roberts-stalins-wars' already names another source; this one is 'roberts-stalins-wars-2'"
+        in (result.stderr)
+    )
