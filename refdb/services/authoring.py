@@ -102,9 +102,25 @@ def add(session: Session, kind: str, record: dict[str, Any]) -> str:
         raise ConflictError(
             f"a {kind} with key '{record['key']}' exists; change it with 'refdb edit {kind} {record['key']}'"
         )
+    _resolve_sources(session, kind, record)
     rec = fmt.parse_record(kind, record, source_name=f"add {kind}")
     _load(session, kind, rec)
     return str(rec.key)
+
+
+def _resolve_sources(session: Session, kind: str, record: dict[str, Any]) -> None:
+    """The source keys a new quote or comment refers to, with aliases (``GARF:5446``) resolved."""
+    if kind == "quote":
+        for place in ("origin", "found_in"):
+            if isinstance(record.get(place), dict) and record[place].get("source"):
+                record[place] = {
+                    **record[place],
+                    "source": lookup.source_key(session, record[place]["source"]),
+                }
+    elif kind == "comment":
+        for name in ("answers", "source"):
+            if isinstance(record.get(name), str):
+                record[name] = lookup.source_key(session, record[name])
 
 
 def _load(session: Session, kind: str, rec: Any) -> None:
@@ -224,6 +240,7 @@ def link_citation(session: Session, claim: str, source: str, *, stance: str, loc
 
 
 def unlink_citation(session: Session, claim: str, source: str, locator: str | None) -> int:
+    source = lookup.source_key(session, source)
     rec: ClaimRec = get(session, "claim", claim)
     keep = [
         c for c in rec.citations if not (c.source == source and (locator is None or c.locator == locator))

@@ -211,3 +211,23 @@ def test_a_key_that_names_another_source_is_a_warning(cli: Cli, tmp_path: Path) 
         "citation key 'roberts-stalins-wars' already names another source; this one is 'roberts-stalins-wars-2'"
         in (result.stderr)
     )
+
+
+def test_an_alias_works_for_quotes_comments_unlink_and_rm(cli: Cli) -> None:
+    assert (
+        cli("add", "source", "Archival File", "--key", "garf-file", "--alias", "GARF:5446:1").exit_code == 0
+    )
+    assert cli("add", "claim", "A claim from the archive.", "--key", "from-archive").exit_code == 0
+    assert cli("link", "cite", "from-archive", "GARF:5446:1", "--locator", "3").exit_code == 0
+    quote = cli("add", "quote", "Words.", "--origin", "GARF:5446:1", "--key", "archival-words")
+    assert quote.exit_code == 0, quote.output
+    assert "garf-file" in cli("quotes", "--source", "GARF:5446:1").stdout
+    unlinked = cli("unlink", "cite", "from-archive", "GARF:5446:1")
+    assert unlinked.exit_code == 0 and "removed 1 citation" in unlinked.stderr
+    assert cli("rm", "quote", "archival-words").exit_code == 0
+    removed = cli("rm", "source", "GARF:5446:1")
+    assert removed.exit_code == 0, removed.output
+    assert (
+        cli("sources", "GARF:5446:1").stdout.strip() == ""
+        or "no sources" in cli("sources", "GARF:5446:1").stderr
+    )
