@@ -49,20 +49,9 @@ PEER_PACKAGES = ("papis", "sqlite-utils")
 PAPIS_MAX_DOCS = 10_000
 PAPIS_IMPORT_ENTRIES = 200  # papis adds ~5 documents a second, one at a time
 FIGURES = ("cold", "inprocess", "import", "export", "bibliography", "search", "peers", "map")
-GROUPS = (
-    "cold query",
-    "in-process",
-    "import",
-    "export",
-    "bibliography",
-    "search",
-    "peers",
-    "map",
-)  # the table's numbers
+GROUPS = ("cold query", "in-process", "import", "export", "bibliography", "search", "peers", "map")  # the table's numbers
 MAP_TARGET = 10.0  # seconds: `refdb map` of a tag with 200 claims (issue 14)
-SEED_AUTHOR = (
-    "Glantz"  # the seed's author of a source claims are cited to (README: refdb claims --source glantz)
-)
+SEED_AUTHOR = "Glantz"  # the seed's author of a source claims are cited to (README: refdb claims --source glantz)
 MEMORY_LIMIT_MB = 150.0
 MEMORY_GROWTH_MB = 15.0  # "independent of size": the large database's peak within this of the seed's
 
@@ -208,15 +197,11 @@ class Results:
                 cpu_ratio = refdb.median("cpu") / baseline.median("cpu") if baseline.median("cpu") else None
         value = refdb.median() if isinstance(refdb, Command) else refdb
         base = baseline.median() if isinstance(baseline, Command) else baseline
-        fig = Figure(
-            group, name, value, base, baseline_name, unit, target, target_text, cpu_ratio, runs, note, met
-        )
+        fig = Figure(group, name, value, base, baseline_name, unit, target, target_text, cpu_ratio, runs, note, met)
         self.figures.append(fig)
         mark = {True: "met", False: "MISSED", None: ""}[fig.met]
         ratio = f"{fig.ratio:.2f}x" if fig.ratio is not None else ""
-        log(
-            f"  {name}: {value:.3f} {unit} vs {baseline_name} {'' if base is None else f'{base:.3f}'} {ratio} {mark}"
-        )
+        log(f"  {name}: {value:.3f} {unit} vs {baseline_name} {'' if base is None else f'{base:.3f}'} {ratio} {mark}")
         return fig
 
 
@@ -398,24 +383,12 @@ def fig_cold(res: Results, seed_db: Path, db: Path, meta: dict[str, Any], runs: 
     for label, path, name, count in (("seed", seed_db, SEED_AUTHOR, None), (meta["size"], db, author, 20)):
         check = expect_json_records(count)
         cmds += [
-            Command(
-                f"refdb claims ({label})",
-                [REFDB, "--db", str(path), "claims", "--source", name, "--format", "json"],
-                out(f"claims-{label}.json"),
-                check=check,
-            ),
-            Command(
-                f"typer+sqlalchemy floor ({label})",
-                [PY, str(BASELINES / "claims_orm.py"), str(path), name],
-                out(f"claims-orm-{label}.json"),
-                check=check,
-            ),
-            Command(
-                f"bare sqlite3 floor ({label})",
-                [PY, str(BASELINES / "claims_sqlite.py"), str(path), name],
-                out(f"claims-sqlite-{label}.json"),
-                check=check,
-            ),
+            Command(f"refdb claims ({label})", [REFDB, "--db", str(path), "claims", "--source", name, "--format",
+                                                "json"], out(f"claims-{label}.json"), check=check),
+            Command(f"typer+sqlalchemy floor ({label})", [PY, str(BASELINES / "claims_orm.py"), str(path), name],
+                    out(f"claims-orm-{label}.json"), check=check),
+            Command(f"bare sqlite3 floor ({label})", [PY, str(BASELINES / "claims_sqlite.py"), str(path), name],
+                    out(f"claims-sqlite-{label}.json"), check=check),
         ]
     measure(cmds, runs)
     for i, label in ((0, "seed db"), (3, f"{meta['size']} db")):
@@ -490,23 +463,14 @@ def _inprocess(url: str, path: Path, call: Callable[[Any], Any], calls: int, cap
     return mine, theirs, n, len(statements)
 
 
-def fig_inprocess(
-    res: Results, seed_db: Path, db: Path, meta: dict[str, Any], calls: int, cap: float
-) -> None:
+def fig_inprocess(res: Results, seed_db: Path, db: Path, meta: dict[str, Any], calls: int, cap: float) -> None:
     log("2. in-process list_claims(session, source=...) vs raw sqlite3 on the same SQL")
     from refdb.services.queries import list_claims
 
-    for label, path, name in (
-        ("seed db", seed_db, SEED_AUTHOR),
-        (f"{meta['size']} db", db, meta["bench_author"]),
-    ):
+    for label, path, name in (("seed db", seed_db, SEED_AUTHOR), (f"{meta['size']} db", db, meta["bench_author"])):
         url = f"sqlite:///{path}"
-        mine, theirs, n, statements = _inprocess(
-            url, path, lambda s, name=name: list_claims(s, source=name), calls, cap
-        )
-        log(
-            f"    {label}: refdb {mine * 1e3:.3f} ms, raw {theirs * 1e3:.3f} ms per call ({n} calls, {statements} statements)"
-        )
+        mine, theirs, n, statements = _inprocess(url, path, lambda s, name=name: list_claims(s, source=name), calls, cap)
+        log(f"    {label}: refdb {mine * 1e3:.3f} ms, raw {theirs * 1e3:.3f} ms per call ({n} calls, {statements} statements)")
         res.add("in-process", f"`list_claims(source=…)` in-process, {label}", mine * 1e3, theirs * 1e3,
                 f"raw sqlite3, the same {statements} statements", unit="ms", target=3.0,
                 target_text="≤ 3x raw sqlite3", note=f"median of {n} calls each")  # fmt: skip
@@ -539,52 +503,29 @@ def fig_import(res: Results, size: str, bib: Path, entries: int, budget: float) 
             target_text="(reported)")  # fmt: skip
 
 
-def fig_export(
-    res: Results, seed_db: Path, db: Path, meta: dict[str, Any], budget: float
-) -> dict[str, Command]:
+def fig_export(res: Results, seed_db: Path, db: Path, meta: dict[str, Any], budget: float) -> dict[str, Command]:
     log(f"4. `refdb export` of all {meta['sources']:,} sources")
     done: dict[str, Command] = {}
     for fmt, marker in (("csljson", '"id"'), ("bibtex", "\n@")):
-        count = meta["sources"] - (
-            1 if fmt == "bibtex" else 0
-        )  # the first BibTeX entry has no newline before it
+        count = meta["sources"] - (1 if fmt == "bibtex" else 0)  # the first BibTeX entry has no newline before it
         cmds = [
-            Command(
-                f"refdb export {fmt}",
-                [REFDB, "--db", str(db), "export", "--format", fmt],
-                out(f"export.{fmt}"),
-                check=expect_entries(count, marker),
-            ),
-            Command(
-                f"bare loop {fmt}",
-                [PY, str(BASELINES / "export_sqlite.py"), str(db), fmt],
-                out(f"export-floor.{fmt}"),
-                check=expect_entries(count, marker),
-            ),
-            Command(
-                f"refdb export {fmt} (seed db)",
-                [REFDB, "--db", str(seed_db), "export", "--format", fmt],
-                out(f"export-seed.{fmt}"),
-            ),
-            Command(
-                f"bare loop {fmt} (seed db)",
-                [PY, str(BASELINES / "export_sqlite.py"), str(seed_db), fmt],
-                out(f"export-floor-seed.{fmt}"),
-            ),
+            Command(f"refdb export {fmt}", [REFDB, "--db", str(db), "export", "--format", fmt],
+                    out(f"export.{fmt}"), check=expect_entries(count, marker)),
+            Command(f"bare loop {fmt}", [PY, str(BASELINES / "export_sqlite.py"), str(db), fmt],
+                    out(f"export-floor.{fmt}"), check=expect_entries(count, marker)),
+            Command(f"refdb export {fmt} (seed db)", [REFDB, "--db", str(seed_db), "export", "--format", fmt],
+                    out(f"export-seed.{fmt}")),
+            Command(f"bare loop {fmt} (seed db)", [PY, str(BASELINES / "export_sqlite.py"), str(seed_db), fmt],
+                    out(f"export-floor-seed.{fmt}")),
         ]
         measure(cmds, 15, budget)
         refdb, floor, seed, floor_seed = cmds
         done[fmt] = refdb
         res.add("export", f"`refdb export --format {fmt}` (cold)", refdb, floor, "bare sqlite3 → serializer loop",
                 target=2.0, target_text="≤ 2x the bare loop")  # fmt: skip
-        res.add(
-            "export",
-            f"`refdb export --format {fmt}`, the {meta['sources']:,} sources' share (db − seed db)",
-            refdb.median() - seed.median(),
-            floor.median() - floor_seed.median(),
-            "the bare loop's, likewise",
-            target_text="(reported: start-up taken out)",
-        )
+        res.add("export", f"`refdb export --format {fmt}`, the {meta['sources']:,} sources' share (db − seed db)",
+                refdb.median() - seed.median(), floor.median() - floor_seed.median(), "the bare loop's, likewise",
+                target_text="(reported: start-up taken out)")
         res.add("export", f"`refdb export --format {fmt}` peak memory", refdb.peak(), None, "", unit="MB",
                 target=MEMORY_LIMIT_MB, target_text=f"≤ {MEMORY_LIMIT_MB:.0f} MB",
                 note=f"bare loop: {floor.peak():.0f} MB")  # fmt: skip
@@ -607,28 +548,10 @@ def fig_bibliography(res: Results, db10k: Path, budget: float) -> None:
     doc.write_text("---\nnocite: |\n  @*\n---\n", encoding="utf-8")
     style = resolve_style(DEFAULT_STYLE)
     cmds = [
-        Command(
-            "refdb bibliography (10k sources)",
-            [REFDB, "--db", str(db10k), "bibliography"],
-            out("bibliography.txt"),
-            check=expect_lines(10_000),
-        ),
-        Command(
-            "pandoc --citeproc (same CSL-JSON)",
-            [
-                _pandoc(),
-                str(doc),
-                "--citeproc",
-                "--csl",
-                str(style),
-                "--bibliography",
-                str(items),
-                "-t",
-                "plain",
-                "--wrap=none",
-            ],
-            out("bibliography-pandoc.txt"),
-        ),
+        Command("refdb bibliography (10k sources)", [REFDB, "--db", str(db10k), "bibliography"],
+                out("bibliography.txt"), check=expect_lines(10_000)),
+        Command("pandoc --citeproc (same CSL-JSON)", [_pandoc(), str(doc), "--citeproc", "--csl", str(style),
+                "--bibliography", str(items), "-t", "plain", "--wrap=none"], out("bibliography-pandoc.txt")),
     ]
     measure(cmds, 15, budget)
     res.add("bibliography", "`refdb bibliography` 10,000 sources (cold)", cmds[0], cmds[1],
@@ -650,18 +573,10 @@ def fig_search(res: Results, db: Path, meta: dict[str, Any], runs: int, calls: i
     word = meta["search_word"]
     log(f"6. `refdb search {word}` vs the raw FTS5 query")
     cmds = [
-        Command(
-            f"refdb search {word}",
-            [REFDB, "--db", str(db), "search", word, "--format", "json"],
-            out("search.json"),
-            check=expect_json_records(50),
-        ),
-        Command(
-            "raw FTS5 script",
-            [PY, str(BASELINES / "search_sqlite.py"), str(db), word, "50"],
-            out("search-floor.json"),
-            check=expect_json_records(50),
-        ),
+        Command(f"refdb search {word}", [REFDB, "--db", str(db), "search", word, "--format", "json"],
+                out("search.json"), check=expect_json_records(50)),
+        Command("raw FTS5 script", [PY, str(BASELINES / "search_sqlite.py"), str(db), word, "50"],
+                out("search-floor.json"), check=expect_json_records(50)),
     ]
     measure(cmds, runs)
     cmds.append(reuse.get("orm") or Command("typer+sqlalchemy floor (claims)", [PY, str(BASELINES / "claims_orm.py"),
@@ -675,9 +590,7 @@ def fig_search(res: Results, db: Path, meta: dict[str, Any], runs: int, calls: i
     from refdb.services.search import search
 
     url = f"sqlite:///{db}"
-    mine, theirs, n, _ = _inprocess(
-        url, db, lambda s: search(s, word, limit=50), calls, cap, only_matching="MATCH"
-    )
+    mine, theirs, n, _ = _inprocess(url, db, lambda s: search(s, word, limit=50), calls, cap, only_matching="MATCH")
     res.add("search", f"`search({word!r}, limit=50)` in-process", mine * 1e3, theirs * 1e3,
             "the same FTS5 statement, raw sqlite3", unit="ms", target=2.0, target_text="≤ 2x raw FTS",
             note=f"median of {n} calls each")  # fmt: skip
@@ -693,30 +606,11 @@ def fig_peers(res: Results, size: str, db: Path, meta: dict[str, Any], runs: int
     author = meta["bench_author"]
     p = params(author)
     cmds = [
-        reuse.get("claims")
-        or Command(
-            f"refdb claims ({meta['size']})",
-            [REFDB, "--db", str(db), "claims", "--source", author, "--format", "json"],
-            out("peer-claims.json"),
-            check=expect_json_records(20),
-        ),
-        Command(
-            "sqlite-utils query (same SQL)",
-            [
-                str(bin_dir / "sqlite-utils"),
-                "query",
-                str(db),
-                SQL,
-                "-p",
-                "key",
-                p["key"],
-                "-p",
-                "like",
-                p["like"],
-            ],
-            out("peer-sqlite-utils.json"),
-            check=expect_json_records(20),
-        ),
+        reuse.get("claims") or Command(f"refdb claims ({meta['size']})", [REFDB, "--db", str(db), "claims", "--source",
+                author, "--format", "json"], out("peer-claims.json"), check=expect_json_records(20)),
+        Command("sqlite-utils query (same SQL)", [str(bin_dir / "sqlite-utils"), "query", str(db), SQL,
+                "-p", "key", p["key"], "-p", "like", p["like"]], out("peer-sqlite-utils.json"),
+                check=expect_json_records(20)),
     ]
     measure([c for c in cmds if not c.runs], runs)
     res.add("peers", f"`refdb claims --source` cold, {meta['size']} db", cmds[0], cmds[1],
@@ -728,9 +622,7 @@ def fig_peers(res: Results, size: str, db: Path, meta: dict[str, Any], runs: int
     lib, n = ensure_papis_library(bin_dir, bib)
     env = papis_env()
     papis = [str(bin_dir / "papis"), "-l", str(lib)]
-    subprocess.run(
-        [*papis, "list", "--all"], env={**os.environ, **env}, check=True, capture_output=True
-    )  # cache
+    subprocess.run([*papis, "list", "--all"], env={**os.environ, **env}, check=True, capture_output=True)  # cache
     pairs = [
         ("list every document",
          Command("refdb sources --format json", [REFDB, "--db", str(db10k), "sources", "--format", "json"],
@@ -823,11 +715,7 @@ def machine() -> dict[str, str]:
         pass
     memory = "unknown"
     try:
-        kb = int(
-            next(
-                x for x in Path("/proc/meminfo").read_text().splitlines() if x.startswith("MemTotal")
-            ).split()[1]
-        )
+        kb = int(next(x for x in Path("/proc/meminfo").read_text().splitlines() if x.startswith("MemTotal")).split()[1])
         memory = f"{kb / 1024 / 1024:.1f} GiB"
     except (OSError, StopIteration):
         pass
@@ -878,12 +766,12 @@ def write_report(path: Path, sizes: list[str] | None = None) -> None:
         "",
         "Written by `scripts/bench.py` (`make bench BENCH_ARGS='--size 10k'`); every table is one run, refdb and its",
         "baselines measured side by side, interleaved.  Times are medians of whole processes (spawn to exit, cold:",
-        'a new process each run, the database in the OS page cache) unless the figure says in-process; "cpu ratio"',
+        "a new process each run, the database in the OS page cache) unless the figure says in-process; \"cpu ratio\"",
         "is the same ratio on user+sys CPU time, which a busy machine disturbs less than wall time.  Peak memory is",
         "the process's maximum resident set size as `/usr/bin/time` reports it (`%M`, children included: pandoc).",
         "The databases are made by `scripts/generate.py` (deterministic, `--seed 1941`); the seed db is `refdb seed`.",
         "A cold refdb command pays ~0.45 s of Python + SQLAlchemy + Typer start-up before its own work, so against",
-        'a standard-library script (no such start-up) a small job\'s ratio is mostly start-up: the "share" rows take',
+        "a standard-library script (no such start-up) a small job's ratio is mostly start-up: the \"share\" rows take",
         "it out.  Ratios within ~5% of a target flip between runs on this shared machine.",
         "",
         "Baselines (`scripts/bench_baselines/`): `claims_sqlite.py` (standard library only, one joined query, 20",
@@ -934,22 +822,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=15, help="runs of each cold command (default 15)")
     parser.add_argument("--budget", type=float, default=6.0,
                         help="seconds per slow command (import, export, bibliography): as many runs as fit, at least one")  # fmt: skip
-    parser.add_argument(
-        "--calls", type=int, default=1000, help="in-process calls of each side (default 1000)"
-    )
-    parser.add_argument(
-        "--cap", type=float, default=3.0, help="in-process: stop a side after this many seconds"
-    )
+    parser.add_argument("--calls", type=int, default=1000, help="in-process calls of each side (default 1000)")
+    parser.add_argument("--cap", type=float, default=3.0, help="in-process: stop a side after this many seconds")
     parser.add_argument("--only", default=",".join(FIGURES), help=f"figures to run, of {','.join(FIGURES)}")
-    parser.add_argument(
-        "--prepare", action="store_true", help="only build the cached databases, files and venv"
-    )
-    parser.add_argument(
-        "--quick",
-        action="store_true",
-        help="a smoke run in about a minute: 5 runs, 2 s budgets (the map: its warm-up run), no bibliography and no peers "
-        "(unless --only names them); write it elsewhere with --out",
-    )
+    parser.add_argument("--prepare", action="store_true", help="only build the cached databases, files and venv")
+    parser.add_argument("--quick", action="store_true",
+                        help="a smoke run in about a minute: 5 runs, 2 s budgets (the map: its warm-up run), no bibliography and no peers "
+                        "(unless --only names them); write it elsewhere with --out")
     args = parser.parse_args(argv)
     if args.quick:
         args.runs, args.budget, args.calls, args.cap = min(args.runs, 5), min(args.budget, 2.0), 200, 1.0
@@ -968,9 +847,7 @@ def main(argv: list[str] | None = None) -> int:
     seed_db = BENCH / "seed.sqlite"
     seed_key = Path(f"{seed_db}.key")
     if not (seed_db.exists() and seed_key.exists() and seed_key.read_text() == _cache_key()):
-        subprocess.run(
-            [PY, str(SCRIPTS / "generate.py"), "--size", "seed", "--out", str(seed_db)], check=True
-        )
+        subprocess.run([PY, str(SCRIPTS / "generate.py"), "--size", "seed", "--out", str(seed_db)], check=True)
         seed_key.write_text(_cache_key())
     db, meta = ensure_db(args.size)
     meta = {**meta, "size": args.size}
@@ -1014,9 +891,7 @@ def main(argv: list[str] | None = None) -> int:
         "to generate when it was made).",
     ]
     if args.size == "1m":
-        notes.append(
-            "--size 1m uses the 100k database: 100,000 sources and 1,000,000 claims, as the issue defines it."
-        )
+        notes.append("--size 1m uses the 100k database: 100,000 sources and 1,000,000 claims, as the issue defines it.")
     if "peers" in only:
         notes.append(f"papis' library holds {PAPIS_MAX_DOCS:,} documents (one folder each, at most 10,000 by design), "
                      "the 10k database's sources read from the same BibTeX by papis' own reader "
@@ -1042,9 +917,7 @@ def main(argv: list[str] | None = None) -> int:
             ran = {f.group for f in res.figures}
             result["figures"] = [f for f in old["figures"] if f["group"] not in ran] + result["figures"]
             result["figures"].sort(key=lambda f: GROUPS.index(f["group"]))
-            result["notes"].append(
-                f"Figures {', '.join(sorted(ran))} are from this run; the others from an earlier one."
-            )
+            result["notes"].append(f"Figures {', '.join(sorted(ran))} are from this run; the others from an earlier one.")
     label = f"{args.size}-quick" if args.quick else args.size
     (BENCH / f"results-{label}.json").write_text(json.dumps(result, indent=2) + "\n")
     write_report(args.out, [label] if args.quick else None)

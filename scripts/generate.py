@@ -96,9 +96,7 @@ RU_MALE = _words(
     "Александр Алексей Андрей Борис Василий Виктор Владимир Георгий Григорий Дмитрий Евгений Иван "
     "Константин Михаил Николай Павел Пётр Сергей Фёдор Юрий Леонид Олег Семён Илья Матвей Аркадий"
 )
-RU_FEMALE = _words(
-    "Анна Елена Екатерина Мария Наталья Ольга Татьяна Ирина Светлана Людмила Вера Надежда Галина Лидия"
-)
+RU_FEMALE = _words("Анна Елена Екатерина Мария Наталья Ольга Татьяна Ирина Светлана Людмила Вера Надежда Галина Лидия")
 RU_PATRONYMIC = _words(
     "Александрович Алексеевич Андреевич Борисович Васильевич Викторович Владимирович Георгиевич "
     "Григорьевич Дмитриевич Иванович Константинович Михайлович Николаевич Павлович Петрович "
@@ -167,9 +165,7 @@ NOUNS = _words(
     "Industry Intelligence Famine Collectivization Purges Partisans Evacuation Leadership Loyalty "
     "Discipline Victory Defeat Retreat Alliance Empire Revolution Bureaucracy Ideology Deception"
 )
-ADJECTIVES = _words(
-    "Red Soviet Forgotten Long Hidden Unfinished Total Bitter Great Secret Last Frozen Iron Silent"
-)
+ADJECTIVES = _words("Red Soviet Forgotten Long Hidden Unfinished Total Bitter Great Secret Last Frozen Iron Silent")
 RU_TITLE_NOUNS = (
     "Ставка и фронт", "Полководцы и штаб", "Война и память", "Оборона и отступление", "Тыл и фронт",
     "Разведка и дезинформация", "Командование и дисциплина", "Эвакуация промышленности",
@@ -315,9 +311,7 @@ def make_people(rng: random.Random, count: int) -> list[PersonRow]:
     def add(display: str, family: str | None, given: str | None, particle: str | None, native: str | None,
             variants: list[NameRec]) -> None:  # fmt: skip
         base = slugify(" ".join(filter(None, [family or display, given])), max_words=4)
-        people.append(
-            PersonRow(len(people) + 1, keys(base), display, family, given, particle, native, variants)
-        )
+        people.append(PersonRow(len(people) + 1, keys(base), display, family, given, particle, native, variants))
 
     # the planted author (her family name is in no list below)
     add("Aleksandra Kollontai", "Kollontai", "Aleksandra", None, "Александра Михайловна Коллонтай",
@@ -333,9 +327,7 @@ def make_people(rng: random.Random, count: int) -> list[PersonRow]:
                 family, particle = rng.choice(LATIN_FAMILIES), None
             display = " ".join(filter(None, [given, particle, family]))
             if rng.random() < 0.1:
-                variants.append(
-                    NameRec(f"{given[0]}. {' '.join(filter(None, [particle, family]))}", "variant")
-                )
+                variants.append(NameRec(f"{given[0]}. {' '.join(filter(None, [particle, family]))}", "variant"))
             add(display, family, given, particle, None, variants)
         elif roll < 0.75:  # Russian: Latin display name, Cyrillic native name with patronymic
             female = rng.random() < 0.25
@@ -360,10 +352,7 @@ def make_people(rng: random.Random, count: int) -> list[PersonRow]:
             add(f"{given} {family}", family, given, None, f"{given_el} {family_el}", variants)
         elif roll < 0.99:  # Chinese or Japanese: family name first
             lang = "zh" if rng.random() < 0.6 else "ja"
-            (family, family_n), (given, given_n) = (
-                rng.choice(CJK[f"{lang}_family"]),
-                rng.choice(CJK[f"{lang}_given"]),
-            )
+            (family, family_n), (given, given_n) = rng.choice(CJK[f"{lang}_family"]), rng.choice(CJK[f"{lang}_given"])
             add(f"{family} {given}", family, given, None, family_n + given_n, variants)
         else:  # an organisation: one literal name
             add(rng.choice(ORGANISATIONS), None, None, None, None, variants)
@@ -436,11 +425,7 @@ def make_sources(rng: random.Random, count: int, people: list[PersonRow]) -> lis
             authors = [people[0]]
         else:
             authors = rng.sample(others, n_authors)
-        russian = (
-            authors[0].native is not None
-            and bool(re.search("[а-яё]", authors[0].native))
-            and rng.random() < 0.3
-        )
+        russian = authors[0].native is not None and bool(re.search("[а-яё]", authors[0].native)) and rng.random() < 0.3
         title, short = _title(rng, russian)
         contributors = [("author", i, p.id) for i, p in enumerate(authors, start=1)]
         container = publisher = place = edition = volume = issue = pages = isbn = doi = None
@@ -468,9 +453,7 @@ def make_sources(rng: random.Random, count: int, people: list[PersonRow]) -> lis
         year = rng.randint(1946, 2024)
         month = rng.randint(1, 12) if csl_type == "article-journal" and rng.random() < 0.5 else None
         first = authors[0]
-        base = (
-            f"{slugify(first.family or first.display, max_words=2)}-{ascii_slug(romanize(short or title), 2)}"
-        )
+        base = f"{slugify(first.family or first.display, max_words=2)}-{ascii_slug(romanize(short or title), 2)}"
         memoir = rng.random() < 0.08
         sources.append(SourceRow(
             sid, keys(base), csl_type, "primary" if memoir else "secondary", "memoir" if memoir else "scholarship",
@@ -499,9 +482,7 @@ PERSON_COLUMNS = ["id", *own_row("person", PersonRec(key="k", name="n"))]
 
 def person_rows(people: list[PersonRow]) -> Iterator[tuple[Any, ...]]:
     for p in people:
-        rec = PersonRec(
-            key=p.key, name=p.display, family=p.family, given=p.given, particle=p.particle, native=p.native
-        )
+        rec = PersonRec(key=p.key, name=p.display, family=p.family, given=p.given, particle=p.particle, native=p.native)
         yield (p.id, *own_row("person", rec).values())
 
 
@@ -554,25 +535,14 @@ class Loader:
         self.insert("person_name", "person_id, name, kind, scheme, note, norm", person_names(people))
         sources = make_sources(rng, shape.sources, people)
         self.insert("source", ", ".join(SOURCE_COLUMNS), source_rows(sources))  # fmt: skip
-        self.insert(
-            "contributor",
-            "source_id, role, position, person_id",
-            ((s.id, role, pos, pid) for s in sources for role, pos, pid in s.contributors),
-        )
+        self.insert("contributor", "source_id, role, position, person_id",
+                    ((s.id, role, pos, pid) for s in sources for role, pos, pid in s.contributors))
         curated = [s for s in sources if s.publisher and rng.random() < 0.01]
-        self.insert(
-            "curation",
-            "record_kind, record_id, field, basis",
-            (
-                ("source", s.id, "publisher", "From the title page; the citing work names no publisher.")
-                for s in curated
-            ),
-        )
-        self.insert(
-            "tag",
-            "id, key, label, description",
-            ((i, slugify(label), label, None) for i, label in enumerate(TAG_THEMES, start=1)),
-        )
+        self.insert("curation", "record_kind, record_id, field, basis",
+                    (("source", s.id, "publisher", "From the title page; the citing work names no publisher.")
+                     for s in curated))
+        self.insert("tag", "id, key, label, description",
+                    ((i, slugify(label), label, None) for i, label in enumerate(TAG_THEMES, start=1)))
         self._claims(people, sources)
         self._map_tag()
         return {"people": people, "sources": sources}
@@ -582,11 +552,8 @@ class Loader:
         random stream, so every other row is the same as without it."""
         rng = random.Random(MAP_SEED)
         tag_id = len(TAG_THEMES) + 1
-        self.insert(
-            "tag",
-            "id, key, label, description",
-            [(tag_id, MAP_TAG, "Bench map", f"Planted: exactly {MAP_CLAIMS} claims, for the map benchmark.")],
-        )
+        self.insert("tag", "id, key, label, description",
+                    [(tag_id, MAP_TAG, "Bench map", f"Planted: exactly {MAP_CLAIMS} claims, for the map benchmark.")])
         chosen = sorted(rng.sample(range(1, self.shape.claims + 1), MAP_CLAIMS))
         self.insert("claim_tag", "claim_id, tag_id", ((cid, tag_id) for cid in chosen))
 
@@ -605,26 +572,12 @@ class Loader:
 
         self.insert("claim", "id, key, text, kind, note", claims())
         n_tags = len(TAG_THEMES)
-        self.insert(
-            "claim_tag",
-            "claim_id, tag_id",
-            (
-                (cid, t)
-                for cid in range(1, n + 1)
-                for t in rng.sample(range(1, n_tags + 1), rng.randint(1, 3))
-            ),
-        )
+        self.insert("claim_tag", "claim_id, tag_id",
+                    ((cid, t) for cid in range(1, n + 1) for t in rng.sample(range(1, n_tags + 1), rng.randint(1, 3))))
         n_people = len(people)
-        self.insert(
-            "claim_subject",
-            "claim_id, person_id, position",
-            (
-                (cid, pid, pos)
-                for cid in range(1, n + 1)
-                if rng.random() < 0.3
-                for pos, pid in enumerate(rng.sample(range(2, n_people + 1), rng.randint(1, 2)))
-            ),
-        )
+        self.insert("claim_subject", "claim_id, person_id, position",
+                    ((cid, pid, pos) for cid in range(1, n + 1) if rng.random() < 0.3
+                     for pos, pid in enumerate(rng.sample(range(2, n_people + 1), rng.randint(1, 2)))))
         n_sources, per = len(sources), self.shape.citations_per_claim
 
         def citations() -> Iterator[tuple[Any, ...]]:
@@ -638,10 +591,7 @@ class Loader:
                     label = rng.choices(LABELS, LABEL_WEIGHTS)[0]
                     locator = _page_range(rng) if label == "page" else str(rng.randint(1, 40))
                     # the first citation is the claim's evidence (refdb check: someone asserts every claim)
-                    stance = rng.choices(
-                        STANCES[:3] if pos == 1 else STANCES,
-                        STANCE_WEIGHTS[:3] if pos == 1 else STANCE_WEIGHTS,
-                    )[0]
+                    stance = rng.choices(STANCES[:3] if pos == 1 else STANCES, STANCE_WEIGHTS[:3] if pos == 1 else STANCE_WEIGHTS)[0]
                     yield (cit_id, cid, sid, pos, stance, locator, label)
 
         self.insert("citation", "id, claim_id, source_id, position, stance, locator, label", citations())
@@ -668,9 +618,7 @@ class Loader:
 
         self.insert("quote", "id, key, text, speaker_id, origin_source_id, origin_locator, origin_label, "
                     "found_source_id, found_locator, found_label, language", quotes())  # fmt: skip
-        self.insert(
-            "quote_claim", "quote_id, claim_id", ((q, rng.randint(1, n)) for q in range(1, n // 10 + 1))
-        )
+        self.insert("quote_claim", "quote_id, claim_id", ((q, rng.randint(1, n)) for q in range(1, n // 10 + 1)))
         comment_keys = Keys()
 
         def comments() -> Iterator[tuple[Any, ...]]:
@@ -683,15 +631,9 @@ class Loader:
 
         self.insert("comment", "id, key, text, author_id, author_label, date_year, date_month, date_day, "
                     "answers_source_id", comments())  # fmt: skip
-        self.insert(
-            "comment_claim",
-            "comment_id, claim_id, stance",
-            (
-                (m, c, rng.choice(("disputes", "rejects", "qualifies")))
-                for m in range(1, n // 100 + 1)
-                for c in set(rng.sample(range(1, n + 1), rng.randint(1, 2)))
-            ),
-        )
+        self.insert("comment_claim", "comment_id, claim_id, stance",
+                    ((m, c, rng.choice(("disputes", "rejects", "qualifies")))
+                     for m in range(1, n // 100 + 1) for c in set(rng.sample(range(1, n + 1), rng.randint(1, 2)))))
         self.counts["claims mentioning " + SEARCH_WORD] = sum(SEARCH_WORD in t for t in texts)
 
 
@@ -767,9 +709,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--size", choices=["seed", *SIZES], required=True)
     parser.add_argument("--out", type=Path, help="the SQLite file to write (replaced if it exists)")
-    parser.add_argument(
-        "--seed", type=int, default=1941, help="random seed (default 1941): same seed, same data"
-    )
+    parser.add_argument("--seed", type=int, default=1941, help="random seed (default 1941): same seed, same data")
     parser.add_argument("--bibtex", type=Path, help="also write the sources as BibTeX to this file")
     parser.add_argument("--entries", type=int, help="BibTeX entries to write (default: every source)")
     args = parser.parse_args(argv)

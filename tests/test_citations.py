@@ -28,24 +28,11 @@ def test_cite_the_main_thesis_in_chicago(cli: Cli) -> None:
     )
     assert lines[1] == "2. Stalin and His Generals, n.d., para. 1."
     assert "Bibliography" in lines
-    assert (
-        "Roberts, Geoffrey. Stalin’s Wars: From World War to Cold War, 1939–1953. Yale University Press, 2006."
-        in lines
-    )
+    assert "Roberts, Geoffrey. Stalin’s Wars: From World War to Cold War, 1939–1953. Yale University Press, 2006." in lines
 
 
 def test_a_second_citation_of_the_same_work_is_the_short_note(cli: Cli) -> None:
-    _out(
-        cli,
-        "link",
-        "cite",
-        "stalin-always-listened",
-        "roberts-stalins-wars",
-        "--locator",
-        "160",
-        "--stance",
-        "reports",
-    )
+    _out(cli, "link", "cite", "stalin-always-listened", "roberts-stalins-wars", "--locator", "160", "--stance", "reports")
     lines = _out(cli, "cite", "stalin-always-listened").splitlines()
     assert lines[2] == "3. Roberts, Stalin’s Wars, 160."
 
@@ -76,15 +63,9 @@ def test_cite_formats(cli: Cli) -> None:
 
 def test_bibliography_in_other_styles(cli: Cli) -> None:
     apa = _out(cli, "bibliography", "--style", "apa", "--source", "roberts")
-    assert (
-        apa.strip()
-        == "Roberts, G. (2006). Stalin’s Wars: From World War to Cold War, 1939–1953. Yale University Press."
-    )
+    assert apa.strip() == "Roberts, G. (2006). Stalin’s Wars: From World War to Cold War, 1939–1953. Yale University Press."
     mla = _out(cli, "bibliography", "--style", "mla", "--source", "glantz")
-    assert (
-        mla.strip()
-        == "Glantz, David M. Colossus Reborn: The Red Army at War, 1941–1943. University Press of Kansas, 2005."
-    )
+    assert mla.strip() == "Glantz, David M. Colossus Reborn: The Red Army at War, 1941–1943. University Press of Kansas, 2005."
     every = _out(cli, "bibliography").splitlines()
     assert every == sorted(every, key=lambda s: s.lstrip("“").casefold())
     assert len(every) == 5  # Chicago leaves the reader's comment (a post) out of the bibliography
@@ -95,9 +76,7 @@ def test_style_from_a_csl_file(cli: Cli, tmp_path: Path) -> None:
 
     path = tmp_path / "mine.csl"
     path.write_bytes(resolve_style("apa").read_bytes())
-    assert _out(cli, "bibliography", "--style", str(path), "--source", "roberts").startswith(
-        "Roberts, G. (2006)."
-    )
+    assert _out(cli, "bibliography", "--style", str(path), "--source", "roberts").startswith("Roberts, G. (2006).")
 
 
 @pytest.mark.parametrize("fmt", ["bibtex", "ris", "csljson"])
@@ -233,19 +212,14 @@ def test_output_never_overwrites_without_force(cli: Cli, tmp_path: Path) -> None
     target = tmp_path / "out.bib"
     target.write_text("precious", encoding="utf-8")
     result = cli("export", "--format", "bibtex", "--output", str(target))
-    assert (
-        result.exit_code == 4 and result.stderr == f"Error: {target} exists; pass --force to overwrite it\n"
-    )
+    assert result.exit_code == 4 and result.stderr == f"Error: {target} exists; pass --force to overwrite it\n"
     assert target.read_text(encoding="utf-8") == "precious"
     assert cli("export", "--format", "bibtex", "--output", str(target), "--force").exit_code == 0
     assert target.read_text(encoding="utf-8").startswith("@")
 
 
 def test_export_selection_filters(cli: Cli) -> None:
-    keys = [
-        i["id"]
-        for i in json.loads(_out(cli, "export", "--format", "csljson", "--claim", "factor-continuity"))
-    ]
+    keys = [i["id"] for i in json.loads(_out(cli, "export", "--format", "csljson", "--claim", "factor-continuity"))]
     assert keys == ["glantz-colossus-reborn", "stalin-and-his-generals"]
     keys = [i["id"] for i in json.loads(_out(cli, "export", "--format", "csljson", "--tag", "purges"))]
     assert keys == ["comment-charmer", "stalin-and-his-generals"]
@@ -260,13 +234,9 @@ def test_a_large_import_indexes_every_new_source_once(cli: Cli, tmp_path: Path) 
               "issued": {"date-parts": [[1900 + i % 100]]}} for i in range(1200)]  # fmt: skip
     path.write_text(json.dumps(items), encoding="utf-8")
     assert "added 1200" in cli("import", str(path)).stderr
-    found = json.loads(
-        _out(cli, "search", "zeppelinology", "--kind", "source", "--limit", "5000", "--format", "json")
-    )
+    found = json.loads(_out(cli, "search", "zeppelinology", "--kind", "source", "--limit", "5000", "--format", "json"))
     assert len(found) == 1200
     checks = json.loads(cli("check", "--format", "json").stdout)
     assert not [p for p in checks if p["check"] == "search index"]
     cli("add", "source", "After the bulk import: zeppelinology", "--key", "after")  # the triggers are back
-    assert (
-        len(json.loads(_out(cli, "search", "zeppelinology", "--limit", "5000", "--format", "json"))) == 1201
-    )
+    assert len(json.loads(_out(cli, "search", "zeppelinology", "--limit", "5000", "--format", "json"))) == 1201

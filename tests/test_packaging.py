@@ -12,9 +12,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_the_wheel_carries_migrations_seed_and_the_citation_filter_and_works_installed(
-    tmp_path: Path,
-) -> None:
+def test_the_wheel_carries_migrations_seed_and_the_citation_filter_and_works_installed(tmp_path: Path) -> None:
     dist = tmp_path / "dist"
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(dist), str(ROOT)],

@@ -91,9 +91,7 @@ def test_a_server_that_is_not_there_is_one_error_line_without_the_password(comma
 def test_copy_from_sqlite_to_postgresql_and_back(tmp_path, empty_url: str) -> None:  # type: ignore[no-untyped-def]
     sqlite_url = f"sqlite:///{tmp_path / 'thesis.sqlite'}"
     assert invoke(sqlite_url, "seed").exit_code == 0
-    assert (
-        invoke(sqlite_url, "add", "claim", "Ещё одно утверждение.", "--key", "cyrillic-claim").exit_code == 0
-    )
+    assert invoke(sqlite_url, "add", "claim", "Ещё одно утверждение.", "--key", "cyrillic-claim").exit_code == 0
     result = invoke(sqlite_url, "db", "copy", "--to", empty_url)
     assert result.exit_code == 0, result.output
     assert invoke(empty_url, "dump").stdout == invoke(sqlite_url, "dump").stdout

@@ -320,9 +320,7 @@ def _valid_by_the_published_schema(dumped: str) -> None:
     import jsonschema
     import yaml
 
-    schema = json.loads(
-        (Path(__file__).parent.parent / "docs" / "dataset.schema.json").read_text(encoding="utf-8")
-    )
+    schema = json.loads((Path(__file__).parent.parent / "docs" / "dataset.schema.json").read_text(encoding="utf-8"))
     jsonschema.validate(yaml.safe_load(dumped), schema)
 
 
@@ -383,8 +381,7 @@ def test_the_dump_lists_contributors_role_by_role(databases: Databases) -> None:
     """Found by the property: contributors come back grouped by role (alphabetically), each role in the
     order given; so a file listing an editor before an author dumps differently once, then stably."""
     people = [
-        records.PersonRec(key=f"person-{i}", name=f"A{i} B{i}", family=f"B{i}", given=f"A{i}")
-        for i in range(3)
+        records.PersonRec(key=f"person-{i}", name=f"A{i} B{i}", family=f"B{i}", given=f"A{i}") for i in range(3)
     ]
     source = records.SourceRec(key="src.0", type="book", title="T", contributors=[
         records.ContributorRec(person="person-2", role="editor"), records.ContributorRec(person="person-1", role="author"),

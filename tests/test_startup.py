@@ -54,8 +54,6 @@ def test_map_as_dot_or_json_does_not_load_graphviz(db_url: str) -> None:
         loaded = _modules("--db", db_url, "map", "factor-charm", "--format", fmt)
         assert "sqlalchemy" in loaded
         assert not loaded & set(HEAVY), (fmt, loaded & set(HEAVY))
-
-
 def test_table_of_one_cell_characters_imports_no_wcwidth(db_url: str) -> None:
     loaded = _modules("--db", db_url, "people")  # Latin and Cyrillic names: len() is their width
     assert "sqlalchemy" in loaded

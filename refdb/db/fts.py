@@ -163,11 +163,7 @@ def trigger_statements(dialect: str) -> list[str]:
     """The sync triggers alone (SQLite: what a batch rebuild of an indexed table drops)."""
     if dialect == "sqlite":
         return _sqlite_triggers()
-    return [
-        s
-        for s in _pg_statements()
-        if s.startswith(("CREATE OR REPLACE FUNCTION search_fts_", "CREATE TRIGGER"))
-    ]
+    return [s for s in _pg_statements() if s.startswith(("CREATE OR REPLACE FUNCTION search_fts_", "CREATE TRIGGER"))]
 
 
 def rebuild_sql(dialect: str) -> list[str]:
@@ -220,3 +216,4 @@ def resume_statements(dialect: str) -> list[str]:
     return [*rebuild_sql(dialect)] + [
         f"ALTER TABLE {table} ENABLE TRIGGER search_fts_{table}_sync" for table, _, _ in _DOCS.values()
     ]
+

@@ -168,11 +168,7 @@ class _Normaliser:
                 if shorthand and isinstance(element, str):
                     element = {shorthand: element}
                 if isinstance(item, inspect.StructType):
-                    out.append(
-                        self.record(
-                            element, item, where, f"{what}, {_SINGULAR.get(f.encode_name, f.encode_name)}"
-                        )
-                    )
+                    out.append(self.record(element, item, where, f"{what}, {_SINGULAR.get(f.encode_name, f.encode_name)}"))
                 else:
                     out.append(element)
             return out
@@ -311,9 +307,7 @@ def _read_text_file(rec: SourceRec, base_dir: Path | None, where: str) -> None:
         return
     path = Path(name)
     if base_dir is None or path.is_absolute() or ".." in path.parts:
-        raise InputError(
-            f"'{name}' must be a file name beside the dataset", location=where, field="text_file"
-        )
+        raise InputError(f"'{name}' must be a file name beside the dataset", location=where, field="text_file")
     full = base_dir / path
     try:
         data = full.read_bytes()
@@ -382,8 +376,7 @@ def parse(text: str, *, source_name: str, base_dir: Path | None = None) -> Datas
                              what=f"{what_kind} {key or f'#{index}'}", line=line, base_dir=base_dir)  # fmt: skip
             if record.key in seen:
                 raise InputError(
-                    f"duplicate {what_kind} key '{record.key}' (first at {seen[record.key]})",
-                    location=record.loc,
+                    f"duplicate {what_kind} key '{record.key}' (first at {seen[record.key]})", location=record.loc
                 )
             seen[record.key] = record.loc
             out.append(record)

@@ -31,7 +31,9 @@ class Comment(Base):
 
 class CommentClaim(Base):
     __tablename__ = "comment_claim"
-    __table_args__ = (CheckConstraint(check_in("stance", COMMENT_STANCES), name="stance"),)
+    __table_args__ = (
+        CheckConstraint(check_in("stance", COMMENT_STANCES), name="stance"),
+    )
 
     comment_id: Mapped[int] = mapped_column(ForeignKey("comment.id", ondelete="CASCADE"), primary_key=True)
     claim_id: Mapped[int] = mapped_column(

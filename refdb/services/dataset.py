@@ -128,8 +128,7 @@ def export_dataset(session: Session, only: tuple[str, str] | None = None) -> Dat
             **_scalars("source", s),
             contributors=contributors[s.id],
             aliases=aliases[s.id],
-            issued=date_text((s.issued_year, s.issued_month, s.issued_day))
-            if s.issued_year is not None
+            issued=date_text((s.issued_year, s.issued_month, s.issued_day)) if s.issued_year is not None
             else s.issued_literal,
             curated=curated[("source", s.id)],
         )
@@ -195,16 +194,10 @@ def export_dataset(session: Session, only: tuple[str, str] | None = None) -> Dat
             QuoteRec(
                 **_scalars("quote", q),
                 speaker=person_key[q.speaker_id] if q.speaker_id else None,
-                origin=PlaceRec(
-                    source=source_key[q.origin_source_id], locator=q.origin_locator, label=q.origin_label
-                )
-                if q.origin_source_id
-                else None,
-                found_in=PlaceRec(
-                    source=source_key[q.found_source_id], locator=q.found_locator, label=q.found_label
-                )
-                if q.found_source_id
-                else None,
+                origin=PlaceRec(source=source_key[q.origin_source_id], locator=q.origin_locator,
+                                label=q.origin_label) if q.origin_source_id else None,
+                found_in=PlaceRec(source=source_key[q.found_source_id], locator=q.found_locator,
+                                  label=q.found_label) if q.found_source_id else None,
                 anchor=context,
                 claims=quote_claims[q.id],
                 curated=curated[("quote", q.id)],
@@ -226,13 +219,15 @@ def export_dataset(session: Session, only: tuple[str, str] | None = None) -> Dat
                 **_scalars("comment", cm),
                 answers=source_key[cm.answers_source_id],
                 author=person_key[cm.author_id] if cm.author_id else None,
-                date=date_text((cm.date_year, cm.date_month, cm.date_day))
-                if cm.date_year is not None
-                else None,
+                date=date_text((cm.date_year, cm.date_month, cm.date_day)) if cm.date_year is not None else None,
                 source=source_key[cm.source_id] if cm.source_id else None,
                 anchor=anchor_c,
                 disputes=disputes[cm.id],
                 curated=curated[("comment", cm.id)],
             )
         )
-    return Dataset(people=people, sources=sources, tags=tags, claims=claims, quotes=quotes, comments=comments)
+    return Dataset(
+        people=people, sources=sources, tags=tags, claims=claims, quotes=quotes, comments=comments
+    )
+
+

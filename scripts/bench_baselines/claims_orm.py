@@ -63,9 +63,7 @@ class PersonName(Base):
 
 
 def fold(text: str) -> str:
-    plain = "".join(
-        ch for ch in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(ch)
-    )
+    plain = "".join(ch for ch in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(ch))
     return " ".join(re.sub(r"[^\w]+", " ", plain).split())
 
 
@@ -96,9 +94,7 @@ def claims(db: str, name: str) -> None:
     with Session(create_engine(f"sqlite:///{db}")) as session:
         rows = session.execute(query).all()
     fields = ("key", "kind", "text", "source", "title", "stance", "locator", "label")
-    typer.echo(
-        json.dumps([dict(zip(fields, row, strict=True)) for row in rows], ensure_ascii=False, indent=2)
-    )
+    typer.echo(json.dumps([dict(zip(fields, row, strict=True)) for row in rows], ensure_ascii=False, indent=2))
 
 
 if __name__ == "__main__":

@@ -30,9 +30,7 @@ LIMIT 20
 
 
 def fold(text: str) -> str:
-    plain = "".join(
-        ch for ch in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(ch)
-    )
+    plain = "".join(ch for ch in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(ch))
     return " ".join(re.sub(r"[^\w]+", " ", plain).split())
 
 

@@ -85,9 +85,7 @@ def main() -> None:
             fields.append(f"  {container} = {{{esc(item['container-title'])}}}")
         if "issued" in item:
             fields.append(f"  year = {{{item['issued']['date-parts'][0][0]}}}")
-        out.write(
-            f"@{BIBTEX_TYPES.get(item['type'], 'misc')}{{{item['id']},\n" + ",\n".join(fields) + "\n}\n\n"
-        )
+        out.write(f"@{BIBTEX_TYPES.get(item['type'], 'misc')}{{{item['id']},\n" + ",\n".join(fields) + "\n}\n\n")
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """The parse alone: bibtexparser 2's parse_string over the whole file (what refdb's importer builds on).
 
-python parse_bibtexparser.py FILE.bib
+    python parse_bibtexparser.py FILE.bib
 """
 
 import sys

@@ -1,6 +1,6 @@
 """refdb's BibTeX reader alone, no database: refdb.formats.bibtex.loads over the whole file.
 
-python parse_refdb.py FILE.bib
+    python parse_refdb.py FILE.bib
 """
 
 import sys

@@ -41,15 +41,10 @@ def test_the_connection_is_configured_for_the_backend(db_url: str) -> None:
         if engine.dialect.name == "sqlite":
             assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
             assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
-            assert conn.execute(text("PRAGMA busy_timeout")).scalar() == int(
-                db_engine.busy_timeout_s() * 1000
-            )
+            assert conn.execute(text("PRAGMA busy_timeout")).scalar() == int(db_engine.busy_timeout_s() * 1000)
         else:
             timeout = conn.execute(text("SHOW lock_timeout")).scalar()
-            assert timeout in {
-                f"{int(db_engine.busy_timeout_s())}s",
-                f"{int(db_engine.busy_timeout_s() / 60)}min",
-            }
+            assert timeout in {f"{int(db_engine.busy_timeout_s())}s", f"{int(db_engine.busy_timeout_s() / 60)}min"}
 
 
 def test_a_missing_directory_is_one_clear_error(tmp_path: Path) -> None:

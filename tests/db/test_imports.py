@@ -122,13 +122,7 @@ def _imports(tree: ast.AST) -> list[tuple[int, str]]:
             out.append((node.lineno, "." * node.level + (node.module or "")))
         elif isinstance(node, ast.Call):
             func = node.func
-            name = (
-                func.id
-                if isinstance(func, ast.Name)
-                else func.attr
-                if isinstance(func, ast.Attribute)
-                else ""
-            )
+            name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
             if name in {"__import__", "import_module"}:
                 out.append((node.lineno, f"{name}(...)"))
     return out
@@ -146,7 +140,8 @@ def test_a_revision_imports_only_alembic_sqlalchemy_and_the_standard_library() -
     problems = {path.name: _forbidden(path.read_text(encoding="utf-8")) for path in _revisions()}
     problems = {name: found for name, found in problems.items() if found}
     assert not problems, (
-        f"a migration must carry the DDL it runs, not import code that can change later: {problems}"
+        "a migration must carry the DDL it runs, not import code that can change later: "
+        f"{problems}"
     )
 
 

@@ -35,10 +35,7 @@ def test_the_schema_admits_what_refdb_loads() -> None:
     jsonschema.validate(data, generated)
     parsed = fmt.parse(json.dumps(data), source_name="d.yaml")
     assert [s.issued for s in parsed.sources] == [None, "forthcoming", "1942", "1951-10"]
-    assert (
-        parsed.sources[2].issued_date == (1942, None, None)
-        and parsed.sources[1].issued_literal == "forthcoming"
-    )
+    assert parsed.sources[2].issued_date == (1942, None, None) and parsed.sources[1].issued_literal == "forthcoming"
 
 
 def test_the_schema_refuses_what_refdb_refuses() -> None:
@@ -55,9 +52,7 @@ def test_the_schema_refuses_what_refdb_refuses() -> None:
 
 def test_authoring_fields_come_from_the_definition() -> None:
     assert records.editable_fields("source") >= {"title", "issued", "class", "container_title", "doi"}
-    assert "contributors" in records.nested_fields(
-        "source"
-    ) and "contributors" not in records.editable_fields("source")
+    assert "contributors" in records.nested_fields("source") and "contributors" not in records.editable_fields("source")
     assert records.key_list_fields("claim") == {"tags", "about"}
     assert records.key_list_fields("quote") == {"claims"}
     assert records.nested_fields("quote") == {"origin", "found_in", "anchor"}
@@ -88,9 +83,7 @@ def test_rules_beside_the_definition_name_the_field(record: dict[str, object], m
 
 def test_claim_rules() -> None:
     with pytest.raises(InputError, match="lists the same key twice"):
-        fmt.parse_record(
-            "claim", {"key": "c", "kind": "thesis", "text": "T", "tags": ["a", "a"]}, source_name="x"
-        )
+        fmt.parse_record("claim", {"key": "c", "kind": "thesis", "text": "T", "tags": ["a", "a"]}, source_name="x")
     with pytest.raises(InputError, match=r"a claim cannot be related to itself \(supports\)"):
         fmt.parse_record("claim", {"key": "c", "kind": "thesis", "text": "T",
                                    "relations": [{"relation": "supports", "claim": "c"}]}, source_name="x")  # fmt: skip
@@ -104,8 +97,4 @@ def test_every_vocabulary_is_one_list() -> None:
 
     checks = {str(c.sqltext) for t in (Citation.__table__, ClaimRelation.__table__, CommentClaim.__table__)
               for c in t.constraints if hasattr(c, "sqltext")}  # fmt: skip
-    assert {
-        check_in("stance", STANCES),
-        check_in("relation", RELATIONS),
-        check_in("stance", COMMENT_STANCES),
-    } <= checks
+    assert {check_in("stance", STANCES), check_in("relation", RELATIONS), check_in("stance", COMMENT_STANCES)} <= checks
