@@ -117,9 +117,33 @@ def add_source(
     issue: Annotated[str | None, typer.Option(help="Issue.")] = None,
     pages: Annotated[str | None, typer.Option(help="Page range of a chapter or article.")] = None,
     url: Annotated[str | None, typer.Option(help="URL.")] = None,
+    accessed: Annotated[str | None, typer.Option(help="When the URL was read: YYYY-MM-DD.")] = None,
     isbn: Annotated[str | None, typer.Option(help="ISBN.")] = None,
+    issn: Annotated[str | None, typer.Option(help="ISSN of the journal or series.")] = None,
     doi: Annotated[str | None, typer.Option(help="DOI.")] = None,
+    archive: Annotated[
+        str | None, typer.Option(help="The archive holding the document (GARF, RGASPI ...).")
+    ] = None,
+    archive_place: Annotated[
+        str | None, typer.Option("--archive-place", help="Where the archive is.")
+    ] = None,
+    archive_location: Annotated[
+        str | None,
+        typer.Option(
+            "--archive-location",
+            help="Its place in the archive as the archive writes it: f. 5446, op. 1, d. 12, l. 3.",
+        ),
+    ] = None,
     language: Annotated[str | None, typer.Option(help="Language code, e.g. en, ru.")] = None,
+    abstract: Annotated[str | None, typer.Option(help="The work's abstract.")] = None,
+    keywords: Annotated[str | None, typer.Option(help="Keywords, comma-separated.")] = None,
+    alias: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--alias",
+            help="Another citation key that names the source, as a manuscript cites it (repeatable).",
+        ),
+    ] = None,
     text_file: Annotated[
         Path | None,
         typer.Option("--text-file", help="A UTF-8 file with the source's full text (for anchors)."),
@@ -146,8 +170,10 @@ def add_source(
             "key": key, "type": type_, "class": source_class, "genre": genre, "title": title,
             "short_title": short_title, "container_title": container_title, "contributors": contributors,
             "publisher": publisher, "place": place, "issued": issued, "edition": edition, "volume": volume,
-            "issue": issue, "pages": pages, "url": url, "isbn": isbn, "doi": doi, "language": language,
-            "note": note_, "text": text, "curated": _curated(curated),
+            "issue": issue, "pages": pages, "url": url, "accessed": accessed, "isbn": isbn, "issn": issn,
+            "doi": doi, "archive": archive, "archive_place": archive_place, "archive_location": archive_location,
+            "language": language, "abstract": abstract, "keywords": keywords, "note": note_,
+            "aliases": alias or [], "text": text, "curated": _curated(curated),
         }  # fmt: skip
         return authoring.add(session, "source", record)
 
@@ -417,9 +443,7 @@ def link_comment(
     ctx: typer.Context,
     comment: Annotated[str, typer.Argument(help="Comment key.")],
     claim: Annotated[str, typer.Argument(help="Claim key.")],
-    stance: Annotated[
-        CommentStance, typer.Option("--stance", help="What the comment does.")
-    ] = "disputes",
+    stance: Annotated[CommentStance, typer.Option("--stance", help="What the comment does.")] = "disputes",
     note_: Note = None,
 ) -> None:
     """Attach a counter-comment to a claim it disputes."""

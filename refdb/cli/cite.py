@@ -25,6 +25,11 @@ class ImportFormat(StrEnum):
     csljson = "csljson"
 
 
+class KeysChoice(StrEnum):
+    refdb = "refdb"
+    imported = "imported"
+
+
 class TextFormat(StrEnum):
     text = "text"
     markdown = "markdown"
@@ -56,6 +61,14 @@ def export(
         Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing --output file.")] = False,
+    keys: Annotated[
+        KeysChoice,
+        typer.Option(
+            "--keys",
+            help="Entry keys: refdb's source keys, or 'imported': the key each source was imported with "
+            "(its first alias), so that manuscripts citing Better BibTeX keys still resolve.",
+        ),
+    ] = KeysChoice.refdb,
 ) -> None:
     """Export sources (default: all) as BibTeX, RIS, CSL-JSON or CSV, streamed."""
     from refdb.cli.output import open_output
@@ -70,7 +83,7 @@ def export(
 
         def counted() -> Any:
             nonlocal count
-            for item in iter_items(session, ids):
+            for item in iter_items(session, ids, imported_keys=keys is KeysChoice.imported):
                 count += 1
                 yield item
 
@@ -92,7 +105,12 @@ def import_(
         bool, typer.Option("--skip-bad", help="Skip malformed entries instead of refusing the file.")
     ] = False,
     verbose: Annotated[
-        bool, typer.Option("--verbose", "-v", help="List every merged and skipped entry.")
+        bool,
+        typer.Option(
+            "--verbose",
+            "-v",
+            help="List every merged and skipped entry, the fields not stored and what was cleaned.",
+        ),
     ] = False,
 ) -> None:
     """Import sources: new ones are added, duplicates merged or reported, in one transaction."""
@@ -126,13 +144,22 @@ def import_(
             report = import_items(session, parsed, skip_bad=skip_bad)
     report.skipped[:0] = [(e.location or str(file), e.message.removeprefix(f"{e.location}: ")) for e in bad]
     note(f"{file}: {report.summary()}")
+    for location, warning in report.warnings:
+        note(f"  warning {location}: {warning}")
     if verbose or len(report.merged) + len(report.skipped) <= 20:
         for location, key, fields in report.merged:
             note(f"  merged {location} into '{key}': filled {', '.join(fields)}")
         for location, reason in report.skipped:
             note(f"  skipped {location}: {reason}")
-    else:
-        note("  (--verbose lists every merged and skipped entry)")
+    if verbose:
+        for location, alias, key in report.aliases:
+            note(f"  kept {location}: citation key '{alias}' as an alias of '{key}'")
+        for location, fields in report.unstored:
+            note(f"  not stored {location}: {', '.join(fields)}")
+        for location, detail in report.details:
+            note(f"  cleaned {location}: {detail}")
+    elif len(report.merged) + len(report.skipped) > 20 or report.unstored:
+        note("  (--verbose lists every merged and skipped entry and the fields not stored)")
 
 
 def cite(

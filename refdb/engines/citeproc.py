@@ -286,6 +286,11 @@ def _pandoc() -> str:
     return found
 
 
+# what a library holds about a work that is not part of its citation: a curator's note, the abstract,
+# the keywords and the citation key (styles print `note`; a curator's note is not the work's data)
+NOT_CITED = frozenset({"note", "abstract", "keyword", "annote", "citation-key", "custom"})
+
+
 def _run(
     items: Sequence[Mapping[str, Any]],
     safe_ids: Mapping[str, str],
@@ -297,7 +302,10 @@ def _run(
         style_text = style_path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"cannot read the style: {exc}", location=str(style_path)) from None
-    renamed = [{**item, "id": safe_ids[str(item["id"])]} for item in items]
+    renamed = [
+        {**{k: v for k, v in item.items() if k not in NOT_CITED}, "id": safe_ids[str(item["id"])]}
+        for item in items
+    ]
     labels = sorted({str(cite["label"]) for cite in cites if cite["locator"] is not None})
     with tempfile.TemporaryDirectory(prefix="refdb-citeproc-") as tmp:
         directory = Path(tmp)

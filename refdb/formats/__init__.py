@@ -38,6 +38,14 @@ class ParsedItem:
 
     item: CslItem
     location: str  # "refs.bib:12" or "refs.ris, record 3"
+    # False when the file gave no key and the reader made ``id`` up (a RIS record without ID)
+    key_given: bool = True
+    # what the reader could not use: the file's own field or tag names ("file", "timestamp", "L1")
+    unused: tuple[str, ...] = ()
+    # what a user should hear about whatever the options ("unknown entry type '@foo', read as document")
+    warnings: tuple[str, ...] = ()
+    # what the reader changed, for --verbose ("date-time 2013-10-30T11:20:51 read as the date 2013-10-30")
+    details: tuple[str, ...] = ()
 
 
 class ExportFormat(Protocol):

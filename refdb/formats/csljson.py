@@ -66,6 +66,20 @@ FIELDS: dict[str, str] = {
 
 _MAX_REPORTED_DEPTH = 100
 
+#: A source record's text fields and the CSL variables that hold them, both ways: export builds
+#: items with it, import reads items with it.  Dates (``issued``, ``accessed``), names and the
+#: citation key are not plain text and are handled beside it.
+SOURCE_VARIABLES: tuple[tuple[str, str], ...] = (
+    ("title", "title"), ("short_title", "title-short"), ("container_title", "container-title"),
+    ("publisher", "publisher"), ("place", "publisher-place"), ("edition", "edition"),
+    ("volume", "volume"), ("issue", "issue"), ("pages", "page"), ("url", "URL"), ("isbn", "ISBN"),
+    ("issn", "ISSN"), ("doi", "DOI"), ("archive", "archive"), ("archive_place", "archive-place"),
+    ("archive_location", "archive_location"), ("language", "language"), ("abstract", "abstract"),
+    ("keywords", "keyword"), ("note", "note"),
+)  # fmt: skip
+#: The variables of a record's own (the citation key, the dates and the names aside).
+SOURCE_DATES: tuple[tuple[str, str], ...] = (("issued", "issued"), ("accessed", "accessed"))
+
 # --- reading ---------------------------------------------------------------------------------------
 
 
@@ -137,6 +151,10 @@ def _check_items(data: list[Any], source_name: str, errors: list[InputError] | N
     first_record: dict[str, int] = {}
     for number, entry in enumerate(data, start=1):
         location = f"{source_name}, record {number}"
+        warnings: tuple[str, ...] = ()
+        if isinstance(entry, dict) and isinstance(entry.get("type"), str) and entry["type"] not in CSL_TYPES:
+            warnings = (f'unknown CSL type "{entry["type"]}", read as a document',)
+            entry["type"] = "document"
         try:
             item = _check_item(entry, location)
             key = str(item["id"])
@@ -152,7 +170,7 @@ def _check_items(data: list[Any], source_name: str, errors: list[InputError] | N
             errors.append(err)
             continue
         first_record[key] = number
-        parsed.append(ParsedItem(item, location))
+        parsed.append(ParsedItem(item, location, warnings=warnings))
     return parsed
 
 

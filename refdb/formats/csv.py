@@ -35,6 +35,14 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("DOI", "DOI"),
     ("ISBN", "ISBN"),
     ("language", "language"),
+    ("accessed", "accessed"),
+    ("ISSN", "ISSN"),
+    ("archive", "archive"),
+    ("archive-place", "archive-place"),
+    ("archive_location", "archive_location"),
+    ("abstract", "abstract"),
+    ("keywords", "keyword"),
+    ("note", "note"),
 )
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -64,6 +72,6 @@ def _cell(item: CslItem, variable: str) -> str:
         return ""
     if variable in ("author", "editor"):
         return format_names(value)
-    if variable == "issued":
+    if variable in ("issued", "accessed"):
         return csl_date_text(value)
     return str(value)

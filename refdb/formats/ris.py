@@ -20,6 +20,7 @@ from rispy.config import LIST_TYPE_TAGS, TAG_KEY_MAPPING, WOK_LIST_TYPE_TAGS, WO
 from refdb.dates import first_parts, month_of_abbreviation
 from refdb.errors import InputError
 from refdb.formats import CslItem, ParsedItem
+from refdb.formats.cleaning import split_datetime
 from refdb.formats.identifiers import looks_like_isbn, looks_like_issn, strip_doi_prefix
 from refdb.formats.names import CslName, format_inverted, normalize_space, parse_inverted
 
@@ -165,6 +166,9 @@ TEXT_TAGS: tuple[tuple[str, str], ...] = (
     ("M3", "genre"),
     ("AB", "abstract"),
     ("N2", "abstract"),
+    ("DB", "archive"),
+    ("AV", "archive-place"),
+    ("AN", "archive_location"),
 )
 NAME_TAGS: tuple[tuple[str, str], ...] = (
     ("AU", "author"),
@@ -176,8 +180,11 @@ NAME_TAGS: tuple[tuple[str, str], ...] = (
 )
 _BOOK_TYPES = frozenset({"book", "chapter", "classic", "paper-conference", "thesis", "report", "manuscript"})
 
-_RIS_TAGS = sorted({*TAG_KEY_MAPPING, "ED", "BT", "PP", "VO", "UK"})
-_RIS_LIST_TAGS = [*LIST_TYPE_TAGS, "ED"]
+_RIS_TAGS = sorted({*TAG_KEY_MAPPING, "ED", "BT", "PP", "VO", "UK", "AV", "DB"})
+# every tag the reader uses; the others a record has are reported as not stored
+_READ_TAGS = frozenset({"TY", "ID", "ER", "BT", "IS", "SP", "EP", "DA", "PY", "Y1", "Y2", "UR", "DO", "SN", "N1",
+                        "KW", *(t for t, _ in TEXT_TAGS), *(t for t, _ in NAME_TAGS)})  # fmt: skip
+_RIS_LIST_TAGS = [*LIST_TYPE_TAGS, "ED", "SN"]  # SN: an ISBN and an ISSN may both be given
 _WOS_TAGS = sorted({*WOK_TAG_KEY_MAPPING, "UK"})
 _RIS_LINE = re.compile(r"^[A-Z][A-Z0-9]  -", re.MULTILINE)
 _WOS_LINE = re.compile(r"^(?:FN |PT [A-Z])", re.MULTILINE)
@@ -213,10 +220,22 @@ def loads(text: str, *, source_name: str, errors: list[InputError] | None = None
             list_tags=list_tags,
             delimiter_tags_mapping={},
         )
-        item = convert(records[0])
+        record = records[0]
+        details: list[str] = []
+        item = convert(record, details)
+        key_given = bool(item.get("id"))
         item["id"] = _record_id(item, number, used_ids)
         used_ids.add(item["id"])
-        items.append(ParsedItem(_ordered(item), f"{source_name}:{line}"))
+        unused = () if convert is _wos_to_item else tuple(sorted(t for t in record if t not in _READ_TAGS))
+        code = _first(record, "TY") if convert is _ris_to_item else ""
+        known = code.upper() in RIS_TO_CSL_TYPE or _TYPE_NAMES.get(code.lower(), "") in RIS_TO_CSL_TYPE
+        warnings = (
+            ()
+            if known or convert is _wos_to_item
+            else (f"unknown RIS type 'TY  - {code}', read as a document",)
+        )
+        items.append(ParsedItem(_ordered(item), f"{source_name}:{line}", key_given=key_given, unused=unused,
+                                warnings=warnings, details=tuple(details)))  # fmt: skip
     if not items and not problems:
         raise InputError("no RIS records found (a record starts with a 'TY  - ' line)", location=source_name)
     if errors is not None:
@@ -236,6 +255,15 @@ def _records(
     start, number = 0, 0
     lines: list[str] = []
 
+    def _headless(line: int, until: str) -> None:
+        error = InputError(
+            f"a record without a 'TY  - ' line (from here to {until}): every RIS record starts with its type",
+            location=f"{source_name}:{line}",
+        )
+        if errors is None:
+            raise error
+        errors.append(error)
+
     def unterminated(before: str) -> None:
         error = InputError(
             f"record {number} has no 'ER  -' line before {before}", location=f"{source_name}:{start}"
@@ -244,6 +272,7 @@ def _records(
             raise error
         errors.append(error)
 
+    headless = 0  # the line of a record that has tags but no start tag (rispy drops it in silence)
     for index, line in enumerate(text.split("\n"), start=1):
         tag = instance.parse_line(line)[0] if line[:2] in (start_tag, end_tag) else None
         if lines and tag == start_tag:
@@ -251,7 +280,15 @@ def _records(
             lines = []
         if not lines:
             if tag == start_tag:
+                if headless:
+                    _headless(headless, f"the next record on line {index}")
+                    headless = 0
                 start, number, lines = index, number + 1, [line]
+            elif tag == end_tag and headless:
+                _headless(headless, f"its 'ER  -' on line {index}")
+                headless = 0
+            elif not headless and start_tag == "TY" and _RIS_LINE.match(line) and line[6:].strip():
+                headless = index
             continue
         lines.append(line)
         if tag == end_tag:
@@ -259,6 +296,8 @@ def _records(
             lines = []
     if lines:
         unterminated("the end of the file")
+    if headless:
+        _headless(headless, "the end of the file")
 
 
 def _first(record: dict[str, Any], *tags: str) -> str:
@@ -288,7 +327,7 @@ def _ris_type(code: str) -> str:
     return RIS_TO_CSL_TYPE.get(_TYPE_NAMES.get(code.lower(), ""), "document")
 
 
-def _ris_to_item(record: dict[str, Any]) -> CslItem:
+def _ris_to_item(record: dict[str, Any], details: list[str] | None = None) -> CslItem:
     csl_type = _ris_type(_first(record, "TY"))
     item: CslItem = {"type": csl_type}
     given_id = _first(record, "ID")
@@ -299,6 +338,8 @@ def _ris_to_item(record: dict[str, Any]) -> CslItem:
             value = _first(record, tag)
             if value:
                 item[variable] = value
+    if "title" not in item and "title-short" in item:  # a record with only ST (Zotero's short title)
+        item["title"] = item["title-short"]
     if "container-title" not in item and csl_type == "chapter" and _first(record, "BT"):
         item["container-title"] = _first(record, "BT")
     for tag, variable in NAME_TAGS:
@@ -313,10 +354,18 @@ def _ris_to_item(record: dict[str, Any]) -> CslItem:
         item["number-of-pages"] = start
     elif start or end:
         item["page"] = f"{start}-{end}" if start and end else start or end
-    issued = _read_issued(_first(record, "DA"), _first(record, "PY", "Y1"))
+    da_text, da_time = split_datetime(_first(record, "DA"))
+    if da_time and details is not None:
+        details.append(f"DA {da_text}{da_time} read as the date {da_text} (the time of day is not kept)")
+    issued = _read_issued(da_text, _first(record, "PY", "Y1"))
     if issued:
         item["issued"] = issued
-    accessed = _parse_ris_date(_first(record, "Y2"))
+    accessed_text, time = split_datetime(_first(record, "Y2"))
+    if time and details is not None:
+        details.append(
+            f"Y2 {accessed_text}{time} read as the date {accessed_text} (the time of day is not kept)"
+        )
+    accessed = _parse_ris_date(accessed_text)
     if accessed:
         item["accessed"] = {"date-parts": [accessed]}
     url = _first(record, "UR")
@@ -337,7 +386,7 @@ def _ris_to_item(record: dict[str, Any]) -> CslItem:
     return item
 
 
-def _wos_to_item(record: dict[str, Any]) -> CslItem:
+def _wos_to_item(record: dict[str, Any], details: list[str] | None = None) -> CslItem:
     document_type = _first(record, "DT").split(";")[0].strip().lower()
     publication_type = _first(record, "PT")
     csl_type = WOS_TO_CSL_TYPE.get(document_type) or WOS_TO_CSL_TYPE.get(publication_type, "document")
@@ -507,16 +556,21 @@ def format_record(item: CslItem) -> str:
             add("SP", page)
     add("PB", item.get("publisher"))
     add("CY", item.get("publisher-place"))
-    add("SN", item.get("ISBN") or item.get("ISSN"))
+    add("SN", item.get("ISBN"))
+    add("SN", item.get("ISSN"))
     add("DO", item.get("DOI"))
     add("UR", item.get("URL"))
     add("LA", item.get("language"))
     add("M3", item.get("genre"))
+    add("DB", item.get("archive"))
+    add("AV", item.get("archive-place"))
+    add("AN", item.get("archive_location"))
     add("AB", item.get("abstract"))
     for keyword in _value(item.get("keyword")).split(","):
         add("KW", keyword)
-    for note_line in str(item.get("note") or "").splitlines():
-        add("N1", note_line)
+    for note in (item.get("note"), item.get("annote")):  # one N1 per line (a blank line is not kept)
+        for note_line in str(note or "").splitlines():
+            add("N1", note_line)
     body = "".join(f"{tag}  - {text}\n" for tag, text in lines)
     return body + "ER  - \n"
 

@@ -6,7 +6,7 @@ from refdb.models.comments import Comment, CommentClaim
 from refdb.models.people import Person, PersonName
 from refdb.models.provenance import Curation
 from refdb.models.quotes import Quote, QuoteClaim
-from refdb.models.sources import Contributor, Source
+from refdb.models.sources import Contributor, Source, SourceAlias
 
 # the records that have a key, by the kind name users and the dataset format use
 KEYED: dict[str, type[Base]] = {
@@ -30,5 +30,6 @@ __all__ = [
     "Quote",
     "QuoteClaim",
     "Source",
+    "SourceAlias",
     "Tag",
 ]

@@ -33,9 +33,17 @@ class Source(Base):
     issue: Mapped[str | None] = mapped_column(Text)
     pages: Mapped[str | None] = mapped_column(Text)
     url: Mapped[str | None] = mapped_column(Text)
+    accessed: Mapped[str | None] = mapped_column(String(10))  # YYYY[-MM[-DD]]
     isbn: Mapped[str | None] = mapped_column(Text, index=True)
+    issn: Mapped[str | None] = mapped_column(Text)
     doi: Mapped[str | None] = mapped_column(Text, index=True)
+    # archival sources: the archive, its place, and fond/opis'/delo/list as the archive writes them
+    archive: Mapped[str | None] = mapped_column(Text)
+    archive_place: Mapped[str | None] = mapped_column(Text)
+    archive_location: Mapped[str | None] = mapped_column(Text)
     language: Mapped[str | None] = mapped_column(Text)
+    abstract: Mapped[str | None] = mapped_column(Text)
+    keywords: Mapped[str | None] = mapped_column(Text)
     note: Mapped[str | None] = mapped_column(Text)
     # the full text where the database holds it (the essay): anchors are checked against it
     text: Mapped[str | None] = mapped_column(Text)
@@ -59,3 +67,13 @@ class Contributor(Base):
 
     source: Mapped[Source] = relationship(back_populates="contributors")
     person: Mapped[Person] = relationship()
+
+
+class SourceAlias(Base):
+    """Another citation key that names a source: an imported key (``Roberts:2006Stalin``) kept as written."""
+
+    __tablename__ = "source_alias"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("source.id", ondelete="CASCADE"), index=True)
+    alias: Mapped[str] = mapped_column(String(200), unique=True)

@@ -65,8 +65,11 @@ IssuedDate = Annotated[
 ]
 Curated = Annotated[
     dict[str, Annotated[str, msgspec.Meta(min_length=1)]],
-    msgspec.Meta(description="field name -> the basis for a value the curator added that the source does not state"),
+    msgspec.Meta(
+        description="field name -> the basis for a value the curator added that the source does not state"
+    ),
 ]
+
 
 def partial_date(text: str | None) -> PartialDate | None:
     """A calendar date (``YYYY[-MM[-DD]]``) as (year, month, day); None for a date as written."""
@@ -116,7 +119,9 @@ class Record(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, dict=True
         }
         unknown = set(curated) - present - {"issued", "date"}
         if unknown:
-            raise ValueError(f"field 'curated': marks fields the record does not have: {', '.join(sorted(unknown))}")
+            raise ValueError(
+                f"field 'curated': marks fields the record does not have: {', '.join(sorted(unknown))}"
+            )
 
 
 class Anchor(Record, kw_only=True):
@@ -186,13 +191,34 @@ class SourceRec(Record, kw_only=True):
     issue: Text | None = None
     pages: Text | None = None
     url: Text | None = None
+    accessed: Annotated[CalendarDate | None, msgspec.Meta(description="when the URL was read")] = None
     isbn: Text | None = None
+    issn: Text | None = None
     doi: Text | None = None
-    language: Text | None = None
+    archive: Annotated[Text | None, msgspec.Meta(description="the archive holding the document")] = None
+    archive_place: Annotated[Text | None, msgspec.Meta(description="where the archive is")] = None
+    archive_location: Annotated[
+        Text | None,
+        msgspec.Meta(
+            description="its place in the archive as the archive writes it (fond, opis', delo, list)"
+        ),
+    ] = None
+    language: Annotated[Text | None, msgspec.Meta(description="a BCP 47 language code (ru, en-GB)")] = None
+    abstract: Text | None = None
+    keywords: Annotated[Text | None, msgspec.Meta(description="the library's keywords, comma-separated")] = (
+        None
+    )
     note: Text | None = None
+    aliases: Annotated[
+        list[Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_KEY)]],
+        msgspec.Meta(
+            description="other citation keys that name this source (an imported key kept as written)"
+        ),
+    ] = []
     curated: Curated = {}
     text: Annotated[
-        Verbatim | None, msgspec.Meta(description="the full text, when the database holds it; anchors are checked against it")
+        Verbatim | None,
+        msgspec.Meta(description="the full text, when the database holds it; anchors are checked against it"),
     ] = None
     text_file: Annotated[
         Text | None, msgspec.Meta(description="or: a UTF-8 file beside the dataset holding the text")
@@ -203,6 +229,9 @@ class SourceRec(Record, kw_only=True):
             raise ValueError("field 'text_file': give either text or text_file, not both")
         if self.issued is not None:
             _check_calendar("issued", self.issued, literal_allowed=True)
+        if self.accessed is not None:
+            _check_calendar("accessed", self.accessed, literal_allowed=False)
+        self._unique("aliases")
         self._curated_fields_exist()
 
     @property

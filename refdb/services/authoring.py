@@ -35,7 +35,7 @@ from refdb.models import (
     Source,
 )
 from refdb.records import ClaimRec, CommentRec, DisputeRec, NameRec, PersonRec, QuoteRec, RelationRec
-from refdb.services import store
+from refdb.services import lookup, store
 from refdb.services.dataset import export_dataset
 from refdb.textnorm import slugify
 
@@ -102,9 +102,25 @@ def add(session: Session, kind: str, record: dict[str, Any]) -> str:
         raise ConflictError(
             f"a {kind} with key '{record['key']}' exists; change it with 'refdb edit {kind} {record['key']}'"
         )
+    _resolve_sources(session, kind, record)
     rec = fmt.parse_record(kind, record, source_name=f"add {kind}")
     _load(session, kind, rec)
     return str(rec.key)
+
+
+def _resolve_sources(session: Session, kind: str, record: dict[str, Any]) -> None:
+    """The source keys a new quote or comment refers to, with aliases (``GARF:5446``) resolved."""
+    if kind == "quote":
+        for place in ("origin", "found_in"):
+            if isinstance(record.get(place), dict) and record[place].get("source"):
+                record[place] = {
+                    **record[place],
+                    "source": lookup.source_key(session, record[place]["source"]),
+                }
+    elif kind == "comment":
+        for name in ("answers", "source"):
+            if isinstance(record.get(name), str):
+                record[name] = lookup.source_key(session, record[name])
 
 
 def _load(session: Session, kind: str, rec: Any) -> None:
@@ -134,6 +150,8 @@ def _located(rec: Any, loc: str) -> Any:
 
 def get(session: Session, kind: str, key: str) -> Any:
     _model(kind)
+    if kind == "source":  # a source's alias names it too
+        key = lookup.source_key(session, key)
     found = getattr(export_dataset(session, only=(kind, key)), records.SECTION_OF[kind])
     if not found:
         raise NotFoundError(f"no {kind} with key '{key}'")
@@ -151,6 +169,8 @@ def _plain(kind: str, rec: Any) -> dict[str, Any]:
 
 def edit(session: Session, kind: str, key: str, changes: dict[str, str], unset: list[str]) -> str:
     """Change fields (``--set FIELD=VALUE``, ``--unset FIELD``); ``key`` renames the record."""
+    if kind == "source":
+        key = lookup.source_key(session, key)
     rec = get(session, kind, key)
     plain = _plain(kind, rec)
     known = records.editable_fields(kind)
@@ -195,6 +215,7 @@ def edit(session: Session, kind: str, key: str, changes: dict[str, str], unset: 
 def link_citation(session: Session, claim: str, source: str, *, stance: str, locator: str | None,
                   label: str | None, exact: str | None, prefix: str | None, suffix: str | None,
                   note: str | None) -> None:  # fmt: skip
+    source = lookup.source_key(session, source)
     rec: ClaimRec = get(session, "claim", claim)
     if any(c.source == source and c.locator == locator and c.stance == stance for c in rec.citations):
         raise ConflictError(
@@ -219,6 +240,7 @@ def link_citation(session: Session, claim: str, source: str, *, stance: str, loc
 
 
 def unlink_citation(session: Session, claim: str, source: str, locator: str | None) -> int:
+    source = lookup.source_key(session, source)
     rec: ClaimRec = get(session, "claim", claim)
     keep = [
         c for c in rec.citations if not (c.source == source and (locator is None or c.locator == locator))
@@ -448,6 +470,8 @@ def dependents(session: Session, kind: str, key: str) -> list[str]:
 
 def remove(session: Session, kind: str, key: str, *, cascade: bool) -> list[str]:
     """Remove a record; refuse (naming what would go) when others refer to it, unless cascade."""
+    if kind == "source":
+        key = lookup.source_key(session, key)
     found = dependents(session, kind, key)
     if found and not cascade:
         raise ConflictError(

@@ -14,19 +14,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from refdb.dates import csl_date
-from refdb.models import Citation, ClaimTag, Contributor, Person, Source
+from refdb.dates import csl_date, parse_iso_date
+from refdb.formats.csljson import SOURCE_VARIABLES
+from refdb.models import Citation, ClaimTag, Contributor, Person, Source, SourceAlias
 from refdb.services import lookup
 
 CslItem = dict[str, Any]
 CHUNK = 2000
 
-_FIELDS = (
-    ("title", "title"), ("short_title", "title-short"), ("container_title", "container-title"),
-    ("publisher", "publisher"), ("place", "publisher-place"), ("edition", "edition"), ("volume", "volume"),
-    ("issue", "issue"), ("pages", "page"), ("url", "URL"), ("isbn", "ISBN"), ("doi", "DOI"),
-    ("language", "language"),
-)  # fmt: skip
 _ROLES = ("author", "editor", "translator", "container-author", "collection-editor")
 
 
@@ -41,30 +36,54 @@ def csl_name(family: str | None, given: str | None, particle: str | None, displa
     return name
 
 
-def _item(source: Any, names: dict[str, list[dict[str, str]]]) -> CslItem:
+def _item(source: Any, names: dict[str, list[dict[str, str]]], aliases: list[str]) -> CslItem:
     item: CslItem = {"id": source.key, "type": source.csl_type}
     for role in _ROLES:
         if names.get(role):
             item[role] = names[role]
-    for attr, var in _FIELDS:
+    for attr, var in SOURCE_VARIABLES:
         value = getattr(source, attr)
         if value:
             item[var] = value
     issued = csl_date(source.issued_year, source.issued_month, source.issued_day, source.issued_literal)
     if issued:
         item["issued"] = issued
+    accessed = parse_iso_date(source.accessed) if source.accessed else None
+    if accessed:
+        item["accessed"] = accessed
+    if aliases:  # the key the user's manuscripts use (the first imported one); all of them under custom
+        item["citation-key"] = aliases[0]
+        item["custom"] = {"aliases": list(aliases)}
     return item
 
 
 _COLUMNS = (
-    Source.id, Source.key, Source.csl_type, Source.title, Source.short_title, Source.container_title,
-    Source.publisher, Source.place, Source.edition, Source.volume, Source.issue, Source.pages, Source.url,
-    Source.isbn, Source.doi, Source.language, Source.issued_year, Source.issued_month, Source.issued_day, Source.issued_literal,
+    Source.id, Source.key, Source.csl_type, *(getattr(Source, attr) for attr, _ in SOURCE_VARIABLES),
+    Source.accessed, Source.issued_year, Source.issued_month, Source.issued_day, Source.issued_literal,
 )  # fmt: skip
 
 
-def iter_items(session: Session, source_ids: list[int] | None = None) -> Iterator[CslItem]:
-    """CSL items for the given sources (all when None), sorted by key, streamed in chunks."""
+def iter_items(
+    session: Session, source_ids: list[int] | None = None, *, imported_keys: bool = False
+) -> Iterator[CslItem]:
+    """CSL items for the given sources (all when None), sorted by key, streamed in chunks.
+
+    With ``imported_keys`` an item's id is the key its source was imported with (its first alias),
+    and refdb's key becomes an alias in its place.
+    """
+    items = _iter_items(session, source_ids)
+    if not imported_keys:
+        yield from items
+        return
+    for item in items:
+        aliases = (item.get("custom") or {}).get("aliases") or []
+        if aliases:
+            rest = [item["id"], *aliases[1:]]
+            item = {**item, "id": aliases[0], "citation-key": rest[0], "custom": {"aliases": rest}}
+        yield item
+
+
+def _iter_items(session: Session, source_ids: list[int] | None = None) -> Iterator[CslItem]:
     if source_ids is None:
         keyset: Any = None
         while True:
@@ -94,8 +113,15 @@ def _items_for(session: Session, rows: Sequence[Any]) -> Iterator[CslItem]:
         .order_by(Contributor.source_id, Contributor.role, Contributor.position)
     ):  # fmt: skip
         names[source_id][role].append(csl_name(family, given, particle, display))
+    aliases: dict[int, list[str]] = defaultdict(list)
+    for source_id, alias in session.execute(
+        select(SourceAlias.source_id, SourceAlias.alias)
+        .where(SourceAlias.source_id.in_(ids))
+        .order_by(SourceAlias.id)
+    ):
+        aliases[source_id].append(alias)
     for row in rows:
-        yield _item(row, names[row.id])
+        yield _item(row, names[row.id], aliases.get(row.id, []))
 
 
 def select_sources(

@@ -28,6 +28,7 @@ from refdb.models import (
     PersonName,
     QuoteClaim,
     Source,
+    SourceAlias,
     Tag,
 )
 from refdb.models.people import DERIVED_NAME_KINDS
@@ -118,10 +119,15 @@ def export_dataset(session: Session, only: tuple[str, str] | None = None) -> Dat
         "source",
     ):
         contributors[c.source_id].append(ContributorRec(person=person_key[c.person_id], role=c.role))
+    aliases: dict[int, list[str]] = defaultdict(list)
+    for a in links(select(SourceAlias).order_by(SourceAlias.source_id, SourceAlias.id), SourceAlias.source_id,
+                   "source"):  # fmt: skip
+        aliases[a.source_id].append(a.alias)
     sources = [
         SourceRec(
             **_scalars("source", s),
             contributors=contributors[s.id],
+            aliases=aliases[s.id],
             issued=date_text((s.issued_year, s.issued_month, s.issued_day)) if s.issued_year is not None
             else s.issued_literal,
             curated=curated[("source", s.id)],

@@ -3,7 +3,12 @@
 A duplicate is (in this order): the same DOI; the same ISBN on the same kind of work (a chapter
 carries its book's ISBN and is not a duplicate of the book or of its sibling chapters); or the same
 normalised title, first author and year.  Two works that share a DOI but differ in both title and
-year are a cataloguing error: reported and skipped, never merged.  Merging fills the fields the
+year are a cataloguing error: both are kept and the clash reported, never merged.
+
+Nothing is dropped in silence: the fields no source field holds are counted in the report (and
+listed per record with ``--verbose``); an imported citation key is kept, as the new source's key when
+it is a valid key nobody uses, otherwise as an alias of the source (``refdb`` accepts an alias
+wherever it takes a source key).  Merging fills the fields the
 existing record lacks and never overwrites one.
 
 New people and sources, and the fields a merge fills, are written by the one writer
@@ -24,7 +29,9 @@ from sqlalchemy.orm import Session
 from refdb import dates
 from refdb.errors import InputError
 from refdb.formats import ParsedItem, identifiers
-from refdb.models import Contributor, Person, Source
+from refdb.formats.cleaning import clean_item
+from refdb.formats.csljson import SOURCE_VARIABLES
+from refdb.models import Contributor, Person, Source, SourceAlias
 from refdb.records import ContributorRec, Dataset, PersonRec, SourceRec
 from refdb.services import store
 from refdb.textnorm import fold, slugify
@@ -32,11 +39,11 @@ from refdb.vocab import CSL_TYPES
 
 _ROLES = ("author", "editor", "translator", "container-author", "collection-editor")
 _KEY_OK = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
-_SCALARS = {
-    "title-short": "short_title", "container-title": "container_title", "publisher": "publisher",
-    "publisher-place": "place", "edition": "edition", "volume": "volume", "issue": "issue", "page": "pages",
-    "URL": "url", "ISBN": "isbn", "DOI": "doi", "language": "language", "note": "note",
-}  # fmt: skip
+# record field <- CSL variable, the title aside (a merge never fills a title: it found the work by it)
+_SCALARS = {var: name for name, var in SOURCE_VARIABLES if name != "title"}
+# the variables a source holds; anything else an item has is reported as not stored
+_STORED = frozenset({"id", "type", "citation-key", "custom", "title", "issued", "accessed", *_SCALARS,
+                     *_ROLES})  # fmt: skip
 CHUNK = 1000
 # works that carry their container's ISBN: never the same work as another that carries it too
 PART_TYPES = frozenset({"chapter", "entry", "entry-dictionary", "entry-encyclopedia", "paper-conference"})
@@ -47,9 +54,20 @@ class ImportReport:
     added: list[str] = field(default_factory=list)
     merged: list[tuple[str, str, list[str]]] = field(default_factory=list)  # (location, key, fields filled)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (location, reason)
+    warnings: list[tuple[str, str]] = field(default_factory=list)  # (location, what): always shown
+    details: list[tuple[str, str]] = field(default_factory=list)  # (location, what changed): --verbose
+    unstored: list[tuple[str, list[str]]] = field(default_factory=list)  # (location, fields not stored)
+    aliases: list[tuple[str, str, str]] = field(default_factory=list)  # (location, alias, source key)
 
     def summary(self) -> str:
-        return f"added {len(self.added)}, merged {len(self.merged)}, skipped {len(self.skipped)}"
+        text = f"added {len(self.added)}, merged {len(self.merged)}, skipped {len(self.skipped)}"
+        if self.warnings:
+            text += f", {len(self.warnings)} warning{'s' if len(self.warnings) != 1 else ''}"
+        if self.unstored:
+            fields = sum(len(f) for _, f in self.unstored)
+            text += (f"; {fields} field{'s' if fields != 1 else ''} not stored in {len(self.unstored)} "
+                     f"record{'s' if len(self.unstored) != 1 else ''}")  # fmt: skip
+        return text
 
 
 def norm_doi(doi: str | None) -> str | None:
@@ -94,6 +112,7 @@ class _Index:
         self.isbn: dict[tuple[str, str], int] = {}
         self.title: dict[tuple[str, str, int], int] = {}
         self.keys: set[str] = set()
+        self.aliases: set[str] = set(session.scalars(select(SourceAlias.alias)))
         self.fingerprints: dict[str, int] | None = None
         self.pending_fingerprints: dict[str, int] = {}
         self.pending: dict[int, SourceRec] = {}  # records added by this import, by provisional (negative) id
@@ -142,6 +161,9 @@ class _Index:
             self.fingerprints.setdefault(_fingerprint(item), sid)
         else:
             self.pending_fingerprints[_fingerprint(item)] = sid
+
+    def free_alias(self, alias: str) -> bool:
+        return alias not in self.aliases and alias not in self.keys
 
     def unique_key(self, wanted: str) -> str:
         base = wanted.lower()
@@ -201,7 +223,7 @@ class _People:
             self.pending = []
 
 
-def _source_rec(item: dict[str, Any], key: str, location: str) -> SourceRec:
+def _source_rec(item: dict[str, Any], key: str, location: str, aliases: list[str]) -> SourceRec:
     title = item.get("title")
     title = title.strip() or None if isinstance(title, str) else None
     ctype = item.get("type")
@@ -210,8 +232,29 @@ def _source_rec(item: dict[str, Any], key: str, location: str) -> SourceRec:
     fields: dict[str, Any] = {}
     for var, name in _SCALARS.items():
         value = item.get(var)
-        fields[name] = str(value).strip() if value not in (None, "") else None
-    return SourceRec(key=key, type=ctype, title=title, issued=_issued(item), **fields)
+        fields[name] = str(value).strip() or None if value not in (None, "") else None
+    return SourceRec(key=key, type=ctype, title=title, issued=_issued(item), accessed=_accessed(item),
+                     aliases=aliases, **fields)  # fmt: skip
+
+
+def _accessed(item: dict[str, Any]) -> str | None:
+    columns = dates.csl_columns(item.get("accessed"))
+    return dates.format_partial(columns) if columns[0] is not None else None
+
+
+def _wanted_keys(item: dict[str, Any], key_given: bool = True) -> list[str]:
+    """The citation keys the item comes with, the one its manuscripts cite first."""
+    names = ("citation-key", "id") if key_given else ("citation-key",)
+    keys = [str(item[k]).strip() for k in names if item.get(k) not in (None, "")]
+    custom = item.get("custom")
+    if isinstance(custom, dict) and isinstance(custom.get("aliases"), list):
+        keys += [str(a).strip() for a in custom["aliases"]]
+    return [k for k in dict.fromkeys(keys) if k and len(k) <= 200]
+
+
+def _unstored(entry: ParsedItem, cleaned: dict[str, Any]) -> list[str]:
+    """The file's fields the reader could not use and the item's variables no source field holds."""
+    return sorted({*entry.unused, *(k for k in cleaned if k not in _STORED)})
 
 
 def _issued(item: dict[str, Any]) -> str | None:
@@ -239,9 +282,14 @@ def import_items(
     people = _People(session, writer)
     batch: list[tuple[SourceRec, dict[str, list[str]]]] = []
     for n, entry in enumerate(parsed, start=1):
-        item, location = entry.item, entry.location
+        item, changes = clean_item(entry.item)
+        location = entry.location
+        report.warnings += [(location, w) for w in entry.warnings]
+        report.details += [(location, d) for d in (*entry.details, *changes)]
+        if unstored := _unstored(entry, item):
+            report.unstored.append((location, unstored))
         try:
-            _one(session, item, location, index, people, batch, report)
+            _one(session, item, location, index, people, batch, report, entry.key_given)
         except InputError as exc:
             if not skip_bad:
                 raise
@@ -258,33 +306,47 @@ def import_items(
 
 
 def _one(session: Session, item: dict[str, Any], location: str, index: _Index, people: _People,
-         batch: list[Any], report: ImportReport) -> None:  # fmt: skip
+         batch: list[Any], report: ImportReport, key_given: bool = True) -> None:  # fmt: skip
     title = item.get("title") if isinstance(item.get("title"), str) else None
     year = _year(item)
     doi = norm_doi(item.get("DOI"))
     isbn = norm_isbn(item.get("ISBN"))
     ctype = str(item.get("type"))
     duplicate: int | None = None
+    clash: str | None = None
     if doi is not None and doi in index.doi:
         sid, key, other_title, other_year = index.doi[doi]
         if fold(title or "") != other_title and year != other_year:
-            report.skipped.append((location, f"shares DOI {doi} with '{key}' but differs in title and year: "
-                                             "a cataloguing error to resolve by hand, not merged"))  # fmt: skip
-            return
-        duplicate = sid
+            clash = key
+        else:
+            duplicate = sid
     if duplicate is None and isbn is not None and ctype not in PART_TYPES:
         duplicate = index.isbn.get((isbn, ctype))
     if duplicate is None and (t := _title_key(title, _first_family(item), year)) is not None:
         duplicate = index.title.get(t)
     if duplicate is None and t is None:  # an untitled work: only an identical record is the same
         duplicate = index.same_record(session, item)
+    wanted = _wanted_keys(item, key_given)
     if duplicate is not None:
-        _merge(session, people.writer, duplicate, item, location, report, index.pending)
+        _merge(session, people.writer, duplicate, item, location, report, index, wanted)
         return
-    key = index.unique_key(
-        str(item.get("id") or slugify(f"{_first_family(item) or ''} {title or ''} {year or ''}"))
-    )
-    rec = _source_rec(item, key, location)
+    if wanted and _KEY_OK.match(wanted[0]) and wanted[0] not in index.keys and wanted[0] not in index.aliases:
+        key = wanted[0]
+        index.keys.add(key)
+    else:
+        made_up = str(item.get("id") or slugify(f"{_first_family(item) or ''} {title or ''} {year or ''}"))
+        key = index.unique_key(wanted[0] if wanted else made_up)
+    aliases = [a for a in wanted if a != key and index.free_alias(a)]
+    index.aliases.update(aliases)
+    report.aliases += [(location, a, key) for a in aliases]
+    for lost in (a for a in wanted if a != key and a not in aliases):
+        report.warnings.append((location, f"citation key '{lost}' already names another source; "
+                                          f"this one is '{key}'"))  # fmt: skip
+    if clash is not None:
+        report.warnings.append((location, f"shares DOI {doi} with '{clash}' but differs in title and year: "
+                                          f"kept both as different works ('{key}' and '{clash}'); "
+                                          "a cataloguing error to resolve by hand"))  # fmt: skip
+    rec = _source_rec(item, key, location, aliases)
     names = {role: [people.ref(name) for name in item.get(role) or []] for role in _ROLES}
     batch.append((rec, names))
     index.pending[-len(report.added) - 1] = rec
@@ -297,10 +359,11 @@ def _one(session: Session, item: dict[str, Any], location: str, index: _Index, p
 
 
 def _merge(session: Session, writer: store.Store, source_id: int, item: dict[str, Any], location: str,
-           report: ImportReport, pending: dict[int, SourceRec]) -> None:  # fmt: skip
-    """Fill the fields the duplicate lacks from the item; never overwrite one."""
+           report: ImportReport, index: _Index, wanted: list[str]) -> None:  # fmt: skip
+    """Fill the fields the duplicate lacks from the item; never overwrite one.  The item's citation
+    keys become aliases of the duplicate, so that manuscripts citing them still resolve."""
     if source_id < 0:  # a duplicate of an entry earlier in this same import, not written yet
-        rec = pending[source_id]
+        rec = index.pending[source_id]
     else:
         from refdb.services.dataset import export_dataset
 
@@ -316,6 +379,19 @@ def _merge(session: Session, writer: store.Store, source_id: int, item: dict[str
     if rec.issued is None and _issued(item) is not None:
         changes["issued"] = _issued(item)
         filled.append("issued")
+    if rec.accessed is None and _accessed(item) is not None:
+        changes["accessed"] = _accessed(item)
+        filled.append("accessed")
+    new_aliases = [a for a in wanted if a != rec.key and a not in rec.aliases and index.free_alias(a)]
+    for lost in (a for a in wanted if a != rec.key and a not in rec.aliases and a not in new_aliases):
+        if _names_other_source(session, index, lost, rec.key):
+            report.warnings.append((location, f"citation key '{lost}' already names another source; "
+                                              f"merged into '{rec.key}'"))  # fmt: skip
+    if new_aliases:
+        index.aliases.update(new_aliases)
+        changes["aliases"] = [*rec.aliases, *new_aliases]
+        filled.append("aliases")
+        report.aliases += [(location, a, rec.key) for a in new_aliases]
     if not filled:
         report.skipped.append((location, f"duplicate of '{rec.key}', earlier in this file" if source_id < 0
                                else f"already in the database as '{rec.key}'"))  # fmt: skip
@@ -326,6 +402,18 @@ def _merge(session: Session, writer: store.Store, source_id: int, item: dict[str
     else:
         writer.write(Dataset(sources=[msgspec.structs.replace(rec, **changes)]), suspend=False)
     report.merged.append((location, rec.key, filled))
+
+
+def _names_other_source(session: Session, index: _Index, key: str, own: str) -> bool:
+    """Whether ``key`` is the key or an alias of a source other than ``own``."""
+    if key not in index.keys and key not in index.aliases:
+        return False
+    owner = session.scalar(select(Source.key).where(Source.key == key)) or session.scalar(
+        select(Source.key)
+        .join(SourceAlias, SourceAlias.source_id == Source.id)
+        .where(SourceAlias.alias == key)
+    )
+    return owner is not None and owner != own
 
 
 def _write(writer: store.Store, batch: list[tuple[SourceRec, dict[str, list[str]]]], people: _People) -> None:

@@ -10,11 +10,11 @@ import re
 from functools import lru_cache
 from typing import Any, TypeAlias
 
-from sqlalchemy import CompoundSelect, Select, and_, bindparam, func, select, union
+from sqlalchemy import CompoundSelect, Select, and_, bindparam, func, or_, select, union
 from sqlalchemy.orm import Session
 
 from refdb.errors import NotFoundError, UsageError
-from refdb.models import Claim, Contributor, Person, PersonName, Source, Tag
+from refdb.models import Claim, Contributor, Person, PersonName, Source, SourceAlias, Tag
 from refdb.textnorm import fold, like_escape
 
 MAX_QUERY = 1000
@@ -32,8 +32,8 @@ def _folded(text: str, what: str) -> str:
 
 
 # Core tables, not ORM attributes: the listing path then never configures the ORM mappers.
-_person, _person_name, _source, _contributor = (
-    Person.__table__, PersonName.__table__, Source.__table__, Contributor.__table__,
+_person, _person_name, _source, _contributor, _alias = (
+    Person.__table__, PersonName.__table__, Source.__table__, Contributor.__table__, SourceAlias.__table__,
 )  # fmt: skip
 
 
@@ -65,7 +65,8 @@ def source_params(query: str, prefix: str = "s") -> tuple[tuple[int, bool], dict
     folded = _folded(query, "source")
     exact = query.strip().lower()
     words = folded.split()
-    params = {f"{prefix}_phrase": f"% {like_escape(folded)} %", f"{prefix}_key": exact}
+    params = {f"{prefix}_phrase": f"% {like_escape(folded)} %", f"{prefix}_key": exact,
+              f"{prefix}_alias": query.strip()}  # fmt: skip
     params.update({f"{prefix}_w{i}": f"% {like_escape(word)} %" for i, word in enumerate(words)})
     return (len(words), bool(_KEY_CHARS.match(exact))), params
 
@@ -83,14 +84,16 @@ def source_ids_template(shape: tuple[int, bool], prefix: str = "s") -> IdQuery:
         .join(_person_name, _person_name.c.person_id == _contributor.c.person_id)
         .where(_person_name.c.norm.like(bindparam(f"{prefix}_phrase"), escape="\\")),
     )
+    # a citation key or an alias (an imported key, as written) names one source and nothing else: that
+    # source when there is one, else the fuzzy matches
+    alias: Any = bindparam(f"{prefix}_alias")
+    by_alias = select(_alias.c.source_id).where(_alias.c.alias == alias)
     if not keyish:
-        return fuzzy
-    # a citation key names one source and nothing else: the key's source when there is one, else the fuzzy matches
+        return union(by_alias, select(fuzzy.subquery().c[0]).where(~by_alias.exists()))
     key: Any = bindparam(f"{prefix}_key")
-    has_key = select(_source.c.id).where(_source.c.key == key).exists()
-    return union(
-        select(_source.c.id).where(_source.c.key == key), select(fuzzy.subquery().c[0]).where(~has_key)
-    )
+    by_key = select(_source.c.id).where(_source.c.key == key)
+    has_key = or_(by_key.exists(), by_alias.exists())
+    return union(by_key, by_alias, select(fuzzy.subquery().c[0]).where(~has_key))
 
 
 def source_ids(query: str) -> IdQuery:
@@ -110,6 +113,18 @@ def _get(session: Session, model: Any, key: str, what: str) -> Any:
         shown = key if len(key) <= 80 else key[:77] + "..."
         raise NotFoundError(f"no {what} with key '{shown}'{hint}")
     return obj
+
+
+def source_key(session: Session, key: str) -> str:
+    """The source key that ``key`` is, or that it is an alias of (``key`` itself when neither)."""
+    if session.scalar(select(Source.id).where(Source.key == key)) is not None:
+        return key
+    found = session.scalar(
+        select(Source.key)
+        .join(SourceAlias, SourceAlias.source_id == Source.id)
+        .where(SourceAlias.alias == key)
+    )
+    return found or key
 
 
 def get_claim(session: Session, key: str) -> Claim:

@@ -42,6 +42,7 @@ from refdb.models import (
     Curation,
     PersonName,
     QuoteClaim,
+    SourceAlias,
 )
 from refdb.records import (
     RECORDS,
@@ -100,7 +101,11 @@ class LoadReport:
 
     def summary(self) -> str:
         parts = []
-        for label, counter in (("added", self.added), ("updated", self.updated), ("unchanged", self.unchanged)):
+        for label, counter in (
+            ("added", self.added),
+            ("updated", self.updated),
+            ("unchanged", self.unchanged),
+        ):
             total = sum(counter.values())
             detail = ", ".join(_plural(counter[k], k) for k in KINDS if counter[k])
             parts.append(f"{label} {total}" + (f" ({detail})" if detail else ""))
@@ -161,14 +166,31 @@ def _link(model: Any, owner: str, *columns: str, ordered: bool = False) -> Link:
 
 
 LINKS: dict[str, dict[str, Link]] = {
-    "person": {"names": _link(PersonName, "person_id", "name", "kind", "scheme", "note", "norm", ordered=True)},
-    "source": {"contributors": _link(Contributor, "source_id", "role", "position", "person_id")},
+    "person": {
+        "names": _link(PersonName, "person_id", "name", "kind", "scheme", "note", "norm", ordered=True)
+    },
+    "source": {
+        "contributors": _link(Contributor, "source_id", "role", "position", "person_id"),
+        "aliases": _link(SourceAlias, "source_id", "alias", ordered=True),
+    },
     "tag": {},
     "claim": {
         "tags": _link(ClaimTag, "claim_id", "tag_id"),
         "about": _link(ClaimSubject, "claim_id", "person_id", "position"),
-        "citations": _link(Citation, "claim_id", "source_id", "position", "stance", "locator", "label",
-                           "anchor_exact", "anchor_prefix", "anchor_suffix", "anchor_start", "note"),
+        "citations": _link(
+            Citation,
+            "claim_id",
+            "source_id",
+            "position",
+            "stance",
+            "locator",
+            "label",
+            "anchor_exact",
+            "anchor_prefix",
+            "anchor_suffix",
+            "anchor_start",
+            "note",
+        ),
         "relations": _link(ClaimRelation, "from_claim_id", "to_claim_id", "relation", "note"),
     },
     "quote": {"claims": _link(QuoteClaim, "quote_id", "claim_id")},
@@ -189,20 +211,35 @@ class Store:
         self.report = LoadReport()
         self.ids: dict[str, dict[str, int]] = {kind: {} for kind in KINDS}
         self.texts: dict[int, str | None] = {}
+        self.alias_ids: dict[
+            str, int
+        ] = {}  # source alias -> source id (references only, never a record's key)
 
     # -- references ------------------------------------------------------------------------------
     def prefetch(self, kind: str, keys: Iterable[str]) -> None:
         table = TABLES[kind]
         missing = sorted({k for k in keys if k not in self.ids[kind]})
         for chunk in _chunks(missing):
-            for key, rid in self.session.execute(select(table.c.key, table.c.id).where(table.c.key.in_(chunk))):
+            for key, rid in self.session.execute(
+                select(table.c.key, table.c.id).where(table.c.key.in_(chunk))
+            ):
                 self.ids[kind][key] = rid
+        if kind == "source":  # a reference may name a source by one of its aliases
+            aliases: Table = SourceAlias.__table__  # type: ignore[assignment]
+            unresolved = [k for k in missing if k not in self.ids[kind]]
+            for chunk in _chunks(unresolved):
+                query = select(aliases.c.alias, aliases.c.source_id).where(aliases.c.alias.in_(chunk))
+                self.alias_ids.update((alias, sid) for alias, sid in self.session.execute(query))
 
     def id(self, kind: str, key: str, loc: str) -> int:
         try:
             return self.ids[kind][key]
         except KeyError:
-            raise InputError(f"unknown {kind} '{key}' (not in the file or the database)", location=loc) from None
+            if kind == "source" and key in self.alias_ids:
+                return self.alias_ids[key]
+            raise InputError(
+                f"unknown {kind} '{key}' (not in the file or the database)", location=loc
+            ) from None
 
     def source_text(self, source_id: int) -> str | None:
         if source_id not in self.texts:
@@ -239,6 +276,7 @@ class Store:
         if kind == "source":
             for rec in records:
                 self.texts[self.ids["source"][rec.key]] = rec.text
+            self._check_aliases(records)
         owners = [self.ids[kind][r.key] for r in records]
         links: dict[str, list[list[tuple[Any, ...]]]] = {name: [] for name in LINKS[kind]}
         for rec, owner in zip(records, owners, strict=True):
@@ -263,10 +301,14 @@ class Store:
         """Insert the new rows, update the changed ones; the ids of changed records."""
         table = TABLES[kind]
         fresh = [row for rec, row in zip(records, rows, strict=True) if rec.key not in existing]
-        for key, rid in zip((row["key"] for row in fresh), insert_rows(self.session, table, fresh), strict=True):
+        for key, rid in zip(
+            (row["key"] for row in fresh), insert_rows(self.session, table, fresh), strict=True
+        ):
             self.ids[kind][key] = rid
         changed: set[int] = set()
-        olds = [(existing[rec.key], row) for rec, row in zip(records, rows, strict=True) if rec.key in existing]
+        olds = [
+            (existing[rec.key], row) for rec, row in zip(records, rows, strict=True) if rec.key in existing
+        ]
         if not olds:
             return changed
         columns = list(olds[0][1])
@@ -320,10 +362,50 @@ class Store:
         for owner, values in zip(owners, desired, strict=True):
             if owner in wanted:
                 fixed = {link.scope[0]: link.scope[1]} if link.scope else {}
-                rows.extend({link.owner: owner, **fixed, **dict(zip(link.columns, v, strict=True))} for v in values)
+                rows.extend(
+                    {link.owner: owner, **fixed, **dict(zip(link.columns, v, strict=True))} for v in values
+                )
         if rows:
             self.session.execute(insert(table), rows)
         return {o for o in replace if o in old}
+
+    def _check_aliases(self, records: list[SourceRec]) -> None:
+        """An alias names one source: never another source's key or alias (nor its own key)."""
+        owner: dict[str, str] = {}
+        for rec in records:
+            for alias in rec.aliases:
+                if alias == rec.key or owner.setdefault(alias, rec.key) != rec.key:
+                    other = "its own key" if alias == rec.key else f"an alias of '{owner[alias]}' too"
+                    raise InputError(
+                        f"field 'aliases': '{alias}' is {other}", location=rec.loc or f"source {rec.key}"
+                    )
+        table, aliases = TABLES["source"], SourceAlias.__table__
+        keys = {r.key: r for r in records}
+        for chunk in _chunks(sorted(keys)):
+            query = (
+                select(aliases.c.alias, table.c.key)
+                .join(table, table.c.id == aliases.c.source_id)
+                .where(aliases.c.alias.in_(chunk))
+            )
+            for alias, key in self.session.execute(query):
+                if key != alias and owner.get(alias) is None:
+                    raise InputError(f"the key '{alias}' is an alias of source '{key}' already",
+                                     location=keys[alias].loc or f"source {alias}")  # fmt: skip
+        if not owner:
+            return
+        for chunk in _chunks(sorted(owner)):
+            for key in self.session.scalars(select(table.c.key).where(table.c.key.in_(chunk))):
+                raise InputError(f"field 'aliases': '{key}' is the key of another source",
+                                 location=f"source {owner[key]}")  # fmt: skip
+            query = (
+                select(aliases.c.alias, table.c.key)
+                .join(table, table.c.id == aliases.c.source_id)
+                .where(aliases.c.alias.in_(chunk))
+            )
+            for alias, key in self.session.execute(query):
+                if key != owner[alias] and key not in {r.key for r in records}:
+                    raise InputError(f"field 'aliases': '{alias}' is an alias of '{key}' already",
+                                     location=f"source {owner[alias]}")  # fmt: skip
 
     # -- rows per kind -------------------------------------------------------------------------------
     def _row(self, kind: str, rec: Any) -> dict[str, Any]:
@@ -402,7 +484,7 @@ class Store:
             for c in rec.contributors:  # positions count from 1 within each role, in file order
                 positions[c.role] += 1
                 contributors.append((c.role, positions[c.role], self.id("person", c.person, rec.loc)))
-            return {"contributors": contributors}
+            return {"contributors": contributors, "aliases": [(a,) for a in rec.aliases]}
         if kind == "claim":
             return self._claim_links(rec)
         if kind == "quote":
@@ -429,7 +511,9 @@ class Store:
             "tags": [(self.id("tag", t, rec.loc),) for t in rec.tags],
             "about": [(self.id("person", p, rec.loc), i) for i, p in enumerate(rec.about, start=1)],
             "citations": citations,
-            "relations": [(self.id("claim", r.claim, r.loc or rec.loc), r.relation, r.note) for r in rec.relations],
+            "relations": [
+                (self.id("claim", r.claim, r.loc or rec.loc), r.relation, r.note) for r in rec.relations
+            ],
         }
 
 
@@ -510,5 +594,4 @@ def _plural(n: int, kind: str) -> str:
     return f"{n} {'people' if kind == 'person' else kind + 's'}"
 
 
-__all__ = ["LoadReport", "Store", "insert_rows", "own_row", "person_name_rows", "title_norm",
-           "write"]
+__all__ = ["LoadReport", "Store", "insert_rows", "own_row", "person_name_rows", "title_norm", "write"]

@@ -13,12 +13,13 @@ from tests.formats.samples import ROBERTS, ROKOSSOVSKY
 
 HEADER = (
     "key,type,title,title-short,authors,editors,container-title,publisher,publisher-place,issued,"
-    "edition,volume,issue,page,URL,DOI,ISBN,language\r\n"
+    "edition,volume,issue,page,URL,DOI,ISBN,language,accessed,ISSN,archive,archive-place,archive_location,"
+    "abstract,keywords,note\r\n"
 )
 GOLDEN = (
     HEADER + "roberts2006,book,\"Stalin's Wars: From World War to Cold War, 1939–1953\",Stalin's Wars,"
-    '"Roberts, Geoffrey",,,Yale University Press,New Haven,2006,,,,,,,,\r\n'
-    + 'rokossovsky1988,book,Солдатский долг,,"Рокоссовский, Константин",,,Воениздат,Москва,1988-05,,,,,,,,ru\r\n'
+    '"Roberts, Geoffrey",,,Yale University Press,New Haven,2006,,,,,,,,,,,,,,,,\r\n'
+    + 'rokossovsky1988,book,Солдатский долг,,"Рокоссовский, Константин",,,Воениздат,Москва,1988-05,,,,,,,,ru,,,,,,,,\r\n'
 )
 
 

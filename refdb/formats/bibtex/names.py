@@ -71,13 +71,73 @@ def _raw_is_lower(word: str) -> bool:
     return not word.startswith("{") and is_lowercase_word(latex_to_text(word))
 
 
+# biblatex's extended name format (manual 3.4): ``family=Heuvel, given=Charles, prefix=van den, useprefix=false``
+_EXTENDED_PART = re.compile(r"^\s*\"?([A-Za-z-]+)\"?\s*=\s*(.*?)\s*$", re.S)
+_EXTENDED_KEYS = frozenset({"family", "given", "prefix", "suffix", "useprefix"})
+
+
+def _split_commas(text: str) -> list[str]:
+    parts, depth, start = [], 0, 0
+    for index, char in enumerate(text):
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth = max(depth - 1, 0)
+        elif char == "," and depth == 0:
+            parts.append(text[start:index])
+            start = index + 1
+    parts.append(text[start:])
+    return parts
+
+
+def _extended_name(person: str, *, location: str, field: str) -> CslName | None:
+    """A name in biblatex's extended format as a CSL name; None when ``person`` is not one."""
+    parts = _split_commas(person)
+    matches = [_EXTENDED_PART.match(part) for part in parts]
+    if not all(matches):
+        return None
+    values: dict[str, str] = {}
+    for match in matches:
+        assert match is not None
+        key, value = match.group(1).lower(), match.group(2)
+        if value.startswith('"') and value.endswith('"') and len(value) >= 2:
+            value = value[1:-1]
+        if key.endswith("-i"):  # given-i=J: the initials biblatex should use; the name itself says them
+            continue
+        if key not in _EXTENDED_KEYS:
+            raise InputError(
+                f"cannot read the name '{person}': '{key}' is not a part of biblatex's extended name format "
+                f"(family, given, prefix, suffix, useprefix)", location=location, field=field,
+            )  # fmt: skip
+        values[key] = value
+    prefix = latex_to_text(values.get("prefix", ""))
+    use_prefix = latex_to_text(values.get("useprefix", "false")).lower() in ("true", "1", "yes")
+    return make_name(
+        family=latex_to_text(values.get("family", "")),
+        given=latex_to_text(values.get("given", "")),
+        particle=prefix if use_prefix else "",
+        dropping="" if use_prefix else prefix,
+        suffix=latex_to_text(values.get("suffix", "")),
+    )
+
+
 def read_names(value: str, *, location: str, field: str) -> list[CslName]:
-    """A BibTeX name list as CSL names (``others`` dropped); a name the grammar rejects raises."""
+    """A BibTeX name list as CSL names (``others`` dropped); a name the grammar rejects raises.
+
+    Each name is in BibTeX's grammar (``von Last, Jr, First``), a braced literal, or in biblatex's
+    extended name format (``family=Heuvel, given=Charles, prefix=van den, useprefix=false``).
+    """
     names: list[CslName] = []
     for person in split_persons(value):
         person = person.strip()
         if not person or person.lower() == "others":
             continue
+        if "=" in person and not _is_whole_braced(person):
+            extended = _extended_name(person, location=location, field=field)
+            if extended is not None:
+                if extended:
+                    names.append(extended)
+                continue
         if _is_whole_braced(person):
             literal = latex_to_text(person[1:-1])
             if literal:

@@ -25,13 +25,26 @@ from refdb.formats import CslItem, ParsedItem
 from refdb.formats.bibtex.latex import latex_to_text, unescape_verbatim
 from refdb.formats.bibtex.names import read_names
 from refdb.formats.bibtex.types import (
+    ARTICLE_SUBTYPES,
     BIBTEX_TO_CSL_TYPE,
+    HANDLED_FIELDS,
+    LIBRARY_SEPARATOR,
     MASTERS_GENRE,
     NAME_FIELDS,
     TEXT_FIELDS,
     VERBATIM_FIELDS,
 )
+from refdb.formats.cleaning import split_datetime, to_bcp47
 from refdb.formats.identifiers import strip_doi_prefix
+from refdb.vocab import CSL_TYPES
+
+_PARAGRAPHS = frozenset({"note", "annote", "abstract"})
+_KNOWN_FIELDS = frozenset(
+    {f for f, _ in TEXT_FIELDS}
+    | {f for f, _ in VERBATIM_FIELDS}
+    | {f for f, _ in NAME_FIELDS}
+    | HANDLED_FIELDS
+)
 
 
 def loads(text: str, *, source_name: str, errors: list[InputError] | None = None) -> list[ParsedItem]:
@@ -45,6 +58,9 @@ def loads(text: str, *, source_name: str, errors: list[InputError] | None = None
     the entries after it are still read; entries that start inside a line of an
     unterminated block are lost with it and each is reported as not read.
     """
+    # bibtexparser takes any type that starts with "comment" (biblatex's @commentary) for an @comment
+    # and drops the entry in silence: such types are renamed for the parser and named back below
+    text = _COMMENT_LIKE.sub(lambda m: f"@{m.group(1)}{_RENAMED}{m.group(2)}{m.group(3)}", text)
     with _quiet_bibtexparser():
         library = parse_string(text.removeprefix("\ufeff"), parse_stack=[RemoveEnclosingMiddleware()])
     blocks = library.blocks
@@ -74,7 +90,7 @@ def loads(text: str, *, source_name: str, errors: list[InputError] | None = None
                         items.pop()  # an extra '}' cut that entry short: it is not a good entry
                         raise
             elif isinstance(block, model.Entry):
-                items.append(ParsedItem(_entry_to_item(block, strings, source_name), location))
+                items.append(_entry_to_item(block, strings, source_name))
                 ok = True
         except InputError as err:
             if errors is None:
@@ -89,6 +105,8 @@ def loads(text: str, *, source_name: str, errors: list[InputError] | None = None
 
 
 _NOT_ENTRIES = frozenset({"string", "comment", "preamble"})
+_COMMENT_LIKE = re.compile(r"@(\s*)(comment)(\w+\s*[{(])", re.IGNORECASE)
+_RENAMED = "refdbtype"
 
 
 def _is_entry(block: model.Block) -> bool:
@@ -212,16 +230,16 @@ def _check_leftover(block: model.ImplicitComment, previous: model.Block | None, 
         )
 
 
-def _entry_to_item(entry: model.Entry, strings: dict[str, str], source_name: str) -> CslItem:
+def _entry_to_item(entry: model.Entry, strings: dict[str, str], source_name: str) -> ParsedItem:
     location = f"{source_name}:{(entry.start_line or 0) + 1}"
+    entry.entry_type = entry.entry_type.removeprefix(_RENAMED).removeprefix(_RENAMED.upper())
     entry_type = entry.entry_type.lower()
+    warnings: list[str] = []
+    details: list[str] = []
     csl_type = BIBTEX_TO_CSL_TYPE.get(entry_type)
     if csl_type is None:
-        known = ", ".join(sorted(BIBTEX_TO_CSL_TYPE))
-        raise InputError(
-            f"unknown entry type '@{entry.entry_type}' (entry '{entry.key}'); known types: {known}",
-            location=location,
-        )
+        warnings.append(f"unknown entry type '@{entry.entry_type}' (entry '{entry.key}'), read as a document")
+        csl_type = "document"
     if not entry.key:
         raise InputError(f"the @{entry.entry_type} entry has no citation key", location=location)
     enclosings = entry.parser_metadata.get(RemoveEnclosingMiddleware.metadata_key()) or {}
@@ -236,7 +254,15 @@ def _entry_to_item(entry: model.Entry, strings: dict[str, str], source_name: str
             str(field.value), enclosings.get(field.key), strings, location=lines[name], field=name
         )
 
+    subtype = latex_to_text(values.get("entrysubtype", ""))
+    if entry_type == "article" and subtype.lower() in ARTICLE_SUBTYPES:
+        csl_type = ARTICLE_SUBTYPES[subtype.lower()]
+    elif subtype in CSL_TYPES:  # what refdb's writer says of a type biblatex has no entry type for
+        csl_type = subtype
     item: CslItem = {"id": entry.key, "type": csl_type}
+    ids = [k.strip() for k in latex_to_text(values.get("ids", "")).split(",") if k.strip()]
+    if ids:
+        item["custom"] = {"aliases": ids}
     for field_name, variable in NAME_FIELDS:
         if field_name in values:
             names = read_names(values[field_name], location=lines[field_name], field=field_name)
@@ -244,7 +270,11 @@ def _entry_to_item(entry: model.Entry, strings: dict[str, str], source_name: str
                 item[variable] = names
     for field_name, variable in TEXT_FIELDS:
         if variable not in item and field_name in values:
-            text = latex_to_text(values[field_name])
+            if variable in _PARAGRAPHS:  # notes and abstracts keep their paragraphs
+                paragraphs = re.split(r"\n\s*\n|\\par\b", values[field_name])
+                text = "\n\n".join(p for p in map(latex_to_text, paragraphs) if p)
+            else:
+                text = latex_to_text(values[field_name])
             if text:
                 item[variable] = text
     for field_name, variable in VERBATIM_FIELDS:
@@ -266,6 +296,26 @@ def _entry_to_item(entry: model.Entry, strings: dict[str, str], source_name: str
             item["page"] = pages
     if entry_type == "mastersthesis" and "genre" not in item:
         item["genre"] = MASTERS_GENRE
+    if "annote" in item and "note" not in item:  # the writer's annotation is the record's note
+        item["note"] = item.pop("annote")
+    if isinstance(item.get("language"), str):  # langid is a babel name (russian), language often too
+        item["language"] = to_bcp47(item["language"])
+    if "library" in values:
+        parts = latex_to_text(values["library"]).split(LIBRARY_SEPARATOR)
+        named = (
+            list(zip(("archive", "archive-place", "archive_location"), parts, strict=True))
+            if len(parts) == 3
+            else []
+        )
+        for variable, part in named or [("archive_location", LIBRARY_SEPARATOR.join(parts))]:
+            if part and variable not in item:
+                item[variable] = part
+    for name in ("date", "urldate"):
+        if name in values:
+            date, time = split_datetime(latex_to_text(values[name]))
+            if time:
+                details.append(f"{name} {date}{time} read as the date {date} (the time of day is not kept)")
+                values[name] = date
     issued = _read_date(values)
     if issued:
         item["issued"] = issued
@@ -273,7 +323,8 @@ def _entry_to_item(entry: model.Entry, strings: dict[str, str], source_name: str
         accessed = parse_iso_date(latex_to_text(values["urldate"]))
         if accessed:
             item["accessed"] = accessed
-    return item
+    unused = tuple(sorted(name for name in values if name not in _KNOWN_FIELDS))
+    return ParsedItem(item, location, unused=unused, warnings=tuple(warnings), details=tuple(details))
 
 
 # --- values: macros and concatenation ------------------------------------------------------------------

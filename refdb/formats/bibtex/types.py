@@ -1,9 +1,35 @@
-"""BibTeX/biblatex entry types and fields, and the CSL types and variables they map to."""
+"""BibTeX/biblatex entry types and fields, and the CSL types and variables they map to.
+
+Reading knows every entry type of the biblatex manual (the standard ones, their BibTeX aliases and
+the non-standard ones Better BibTeX writes); an entry type still unknown reads as ``document``
+with a warning.  Writing uses only the standard types, whose fields biber's data model defines
+(:mod:`.datamodel`): a CSL type without one is ``@misc`` with ``entrysubtype`` naming it.
+"""
 
 from __future__ import annotations
 
 #: BibTeX/biblatex entry type -> CSL type (reading).
 BIBTEX_TO_CSL_TYPE: dict[str, str] = {
+    # biblatex's non-standard types (manual section 2.1.3), as Better BibTeX writes them
+    "artwork": "graphic",
+    "audio": "song",
+    "bibnote": "document",
+    "commentary": "book",
+    "image": "graphic",
+    "jurisdiction": "legal_case",
+    "legislation": "legislation",
+    "legal": "treaty",
+    "movie": "motion_picture",
+    "music": "song",
+    "performance": "performance",
+    "review": "review",
+    "standard": "standard",
+    "video": "motion_picture",
+    "mvreference": "book",
+    "suppperiodical": "article-journal",
+    "set": "document",
+    "xdata": "document",
+    **{f"custom{letter}": "document" for letter in "abcdef"},
     "article": "article-journal",
     "book": "book",
     "mvbook": "book",
@@ -48,6 +74,7 @@ CSL_TO_BIBTEX_TYPE: dict[str, str] = {
     "review": "article",
     "review-book": "article",
     "book": "book",
+    "collection": "collection",
     "classic": "book",
     "chapter": "incollection",
     "entry": "incollection",
@@ -65,8 +92,9 @@ CSL_TO_BIBTEX_TYPE: dict[str, str] = {
     "patent": "patent",
     "dataset": "dataset",
     "software": "software",
-    "personal_communication": "letter",
 }
+#: ``entrysubtype`` values of an ``@article`` that biblatex styles and pandoc understand.
+ARTICLE_SUBTYPES: dict[str, str] = {"magazine": "article-magazine", "newspaper": "article-newspaper"}
 
 MASTERS_GENRE = "Master's thesis"
 
@@ -92,15 +120,24 @@ TEXT_FIELDS: tuple[tuple[str, str], ...] = (
     ("address", "publisher-place"),
     ("location", "publisher-place"),
     ("type", "genre"),
-    ("language", "language"),
     ("langid", "language"),
+    ("language", "language"),
     ("isbn", "ISBN"),
     ("issn", "ISSN"),
     ("note", "note"),
     ("abstract", "abstract"),
     ("keywords", "keyword"),
     ("annote", "annote"),
+    ("annotation", "annote"),
+    ("archive", "archive"),
+    ("archive_location", "archive_location"),
+    ("archive_place", "archive-place"),
 )
+#: Fields read elsewhere (names, dates, numbers, keys) or on purpose not at all: never "not stored".
+HANDLED_FIELDS = frozenset({
+    "number", "issue", "pages", "date", "year", "month", "day", "urldate", "ids", "entrysubtype", "library",
+    "eprinttype", "eprint",
+})  # fmt: skip
 #: Fields copied without LaTeX decoding (only ``\\_``-style escapes are undone).
 VERBATIM_FIELDS: tuple[tuple[str, str], ...] = (("doi", "DOI"), ("url", "URL"))
 NAME_FIELDS: tuple[tuple[str, str], ...] = (
@@ -109,3 +146,6 @@ NAME_FIELDS: tuple[tuple[str, str], ...] = (
     ("translator", "translator"),
     ("bookauthor", "container-author"),
 )
+
+#: The separator of the parts of ``library`` as the writer fills it: archive; place; location.
+LIBRARY_SEPARATOR = "; "
