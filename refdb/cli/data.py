@@ -50,15 +50,12 @@ def dump(
     from refdb.cli.output import open_output
     from refdb.db import session_scope
     from refdb.formats import dataset as fmt
-    from refdb.services.dataset import export_dataset
+    from refdb.services.dataset import iter_pages
 
-    with session_scope(ctx.obj) as session:
-        data = export_dataset(session)
-    text = fmt.dumps(data)
-    with open_output(output, force=force) as out:
-        out.write(text)
+    with session_scope(ctx.obj) as session, open_output(output, force=force) as out:
+        count = fmt.dump_pages(iter_pages(session), out)  # a page at a time: memory stays flat
     if output is not None:
-        note(f"wrote {data.count()} records to {output}")
+        note(f"wrote {count} records to {output}")
 
 
 def check(

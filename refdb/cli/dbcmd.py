@@ -113,13 +113,11 @@ def backup(
     from refdb.cli.output import open_output
     from refdb.db import session_scope
     from refdb.formats import dataset as fmt
-    from refdb.services.dataset import export_dataset
+    from refdb.services.dataset import iter_pages
 
-    with session_scope(ctx.obj) as session:
-        data = export_dataset(session)
-    with open_output(file, force=True) as out:
-        out.write(fmt.dumps(data))
-    note(f"wrote a dataset dump of {data.count()} records to {file} (for a server-level copy use pg_dump)")
+    with session_scope(ctx.obj) as session, open_output(file, force=True) as out:
+        count = fmt.dump_pages(iter_pages(session), out)  # a page at a time: memory stays flat
+    note(f"wrote a dataset dump of {count} records to {file} (for a server-level copy use pg_dump)")
 
 
 @db_app.command()

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import shutil
 import sys
 import textwrap
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, TextIO
@@ -46,33 +47,54 @@ def note(message: str) -> None:
 
 
 def emit(
-    records: Sequence[Record],
+    records: Iterable[Record],
     fmt: OutputFormat,
     columns: Sequence[Column],
     *,
     empty: str,
     out: TextIO | None = None,
 ) -> None:
+    """Records to ``out``.  JSON and CSV are written as the records come (a listing streams, memory
+    stays flat); a table or Markdown measures its columns, so it reads them all first."""
     out = out or sys.stdout
+    items = iter(records)
+    first = next(items, _NONE)
     if fmt is OutputFormat.json:
-        out.write(json.dumps(list(records), ensure_ascii=False, indent=2) + "\n")
+        _json(first, items, out)
         out.flush()
         return
-    if not records:
+    if first is _NONE:
         note(empty)
         if fmt is OutputFormat.csv:
-            _csv(records, columns, out)
+            _csv([], columns, out)
         return
+    assert isinstance(first, dict)
     if fmt is OutputFormat.csv:
-        _csv(records, columns, out)
+        _csv(itertools.chain([first], items), columns, out)
     elif fmt is OutputFormat.markdown:
-        _markdown(records, columns, out)
+        _markdown([first, *items], columns, out)
     else:
-        _table(records, columns, out)
+        _table([first, *items], columns, out)
     out.flush()
 
 
-def _csv(records: Sequence[Record], columns: Sequence[Column], out: TextIO) -> None:
+_NONE: Any = object()
+
+
+def _json(first: Any, rest: Iterator[Record], out: TextIO) -> None:
+    """``json.dumps(list(records), ensure_ascii=False, indent=2)``, byte for byte, a record at a time."""
+    if first is _NONE:
+        out.write("[]\n")
+        return
+    out.write("[\n  ")
+    out.write(json.dumps(first, ensure_ascii=False, indent=2).replace("\n", "\n  "))
+    for record in rest:  # a JSON string holds no raw newline: every newline is layout
+        out.write(",\n  ")
+        out.write(json.dumps(record, ensure_ascii=False, indent=2).replace("\n", "\n  "))
+    out.write("\n]\n")
+
+
+def _csv(records: Iterable[Record], columns: Sequence[Column], out: TextIO) -> None:
     import csv
 
     from refdb.formats.csv import neutralize

@@ -15,9 +15,11 @@ definition (``refdb.records.schema``).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import msgspec
 
@@ -26,8 +28,8 @@ from refdb.records import KIND_OF, SECTION_OF, Dataset, Record, SourceRec
 from refdb.records.defs import MAX_KEY, PartialDate, date_text, partial_date
 from refdb.records.defs import bare as _bare
 
-__all__ = ["FORMAT_VERSION", "SECTION_OF", "PartialDate", "date_text", "dumps", "parse", "parse_record",
-           "partial_date", "to_plain"]  # fmt: skip
+__all__ = ["FORMAT_VERSION", "SECTION_OF", "PartialDate", "date_text", "dump_pages", "dumps", "parse",
+           "parse_record", "partial_date", "plain_records", "to_plain"]  # fmt: skip
 
 FORMAT_VERSION = 1
 _WHAT = {"people": "person", "sources": "source", "tags": "tag", "claims": "claim", "quotes": "quote",
@@ -167,7 +169,11 @@ class _Normaliser:
                 if shorthand and isinstance(element, str):
                     element = {shorthand: element}
                 if isinstance(item, inspect.StructType):
-                    out.append(self.record(element, item, where, f"{what}, {_SINGULAR.get(f.encode_name, f.encode_name)}"))
+                    out.append(
+                        self.record(
+                            element, item, where, f"{what}, {_SINGULAR.get(f.encode_name, f.encode_name)}"
+                        )
+                    )
                 else:
                     out.append(element)
             return out
@@ -306,7 +312,9 @@ def _read_text_file(rec: SourceRec, base_dir: Path | None, where: str) -> None:
         return
     path = Path(name)
     if base_dir is None or path.is_absolute() or ".." in path.parts:
-        raise InputError(f"'{name}' must be a file name beside the dataset", location=where, field="text_file")
+        raise InputError(
+            f"'{name}' must be a file name beside the dataset", location=where, field="text_file"
+        )
     full = base_dir / path
     try:
         data = full.read_bytes()
@@ -375,7 +383,8 @@ def parse(text: str, *, source_name: str, base_dir: Path | None = None) -> Datas
                              what=f"{what_kind} {key or f'#{index}'}", line=line, base_dir=base_dir)  # fmt: skip
             if record.key in seen:
                 raise InputError(
-                    f"duplicate {what_kind} key '{record.key}' (first at {seen[record.key]})", location=record.loc
+                    f"duplicate {what_kind} key '{record.key}' (first at {seen[record.key]})",
+                    location=record.loc,
                 )
             seen[record.key] = record.loc
             out.append(record)
@@ -412,26 +421,34 @@ _SORTED: dict[str, dict[str, Any]] = {
 }
 
 
+def plain_records(section: str, records: Iterable[Record]) -> list[dict[str, Any]]:
+    """Records of one section as plain dicts in the file's field order, sorted by key."""
+    out = []
+    for rec in sorted(records, key=lambda r: r.key):  # type: ignore[attr-defined]
+        plain = _clean(msgspec.to_builtins(rec))
+        plain.pop("text_file", None)
+        for name, order in _SORTED[section].items():
+            if name in plain:
+                plain[name] = sorted(plain[name], key=order)
+        if "curated" in plain:
+            plain["curated"] = dict(sorted(plain["curated"].items()))
+        out.append(plain)
+    return out
+
+
 def to_plain(dataset: Dataset) -> dict[str, Any]:
     """The dataset as plain dicts and lists in the file's field order, records sorted by key."""
     out: dict[str, Any] = {"refdb": FORMAT_VERSION}
     for section in Dataset.SECTIONS:
-        records = []
-        for rec in sorted(getattr(dataset, section), key=lambda r: r.key):
-            plain = _clean(msgspec.to_builtins(rec))
-            plain.pop("text_file", None)
-            for name, order in _SORTED[section].items():
-                if name in plain:
-                    plain[name] = sorted(plain[name], key=order)
-            if "curated" in plain:
-                plain["curated"] = dict(sorted(plain["curated"].items()))
-            records.append(plain)
-        out[section] = records
+        out[section] = plain_records(section, getattr(dataset, section))
     return out
 
 
-def dumps(dataset: Dataset) -> str:
-    """The dataset as YAML: stable field order, records sorted by key, long texts as blocks."""
+HEADER = "# refdb dataset — see README.md, 'The dataset format'\n"
+
+
+@functools.cache
+def _dumper() -> Any:
     import yaml
 
     class Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
@@ -442,13 +459,91 @@ def dumps(dataset: Dataset) -> str:
         return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
     Dumper.add_representer(str, represent_str)
-    header = "# refdb dataset — see README.md, 'The dataset format'\n"
-    body = yaml.dump(
-        to_plain(dataset),
-        Dumper=Dumper,
-        allow_unicode=True,
-        sort_keys=False,
-        width=100,
-        default_flow_style=False,
-    )
-    return header + body
+    return Dumper
+
+
+def _yaml_text(data: Any) -> str:
+    """``yaml.dump(data)`` with refdb's settings, byte for byte, but its nodes built directly.
+
+    PyYAML's representer (Python) costs twice the C emitter's time; plain records hold only
+    mappings, lists, text, numbers and booleans, whose nodes are built here as the representer
+    would build them (block style; ``|`` for text with line breaks).  Any other value goes
+    through the representer.
+    """
+    import io
+
+    from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+    stream = io.StringIO()
+    dumper = _dumper()(stream, default_flow_style=False, allow_unicode=True, width=100, sort_keys=False)
+    str_tag, int_tag, bool_tag = "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:bool"
+    seq_tag, map_tag = "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
+
+    def node(value: Any) -> Any:
+        kind = type(value)
+        if kind is str:
+            return ScalarNode(str_tag, value, style="|" if "\n" in value else None)
+        if kind is dict:
+            return MappingNode(map_tag, [(ScalarNode(str_tag, k) if type(k) is str and "\n" not in k else node(k),
+                                          node(v)) for k, v in value.items()], flow_style=False)  # fmt: skip
+        if kind is list:
+            return SequenceNode(seq_tag, [node(v) for v in value], flow_style=False)
+        if kind is bool:
+            return ScalarNode(bool_tag, "true" if value else "false")
+        if kind is int:
+            return ScalarNode(int_tag, str(value))
+        return dumper.represent_data(value)
+
+    try:
+        dumper.open()
+        dumper.serialize(node(data))
+        dumper.close()
+    finally:
+        dumper.dispose()
+    return stream.getvalue()
+
+
+def dumps(dataset: Dataset) -> str:
+    """The dataset as YAML: stable field order, records sorted by key, long texts as blocks."""
+    return HEADER + _yaml_text(to_plain(dataset))
+
+
+def dump_pages(pages: Iterable[tuple[str, list[Record]]], out: TextIO) -> int:
+    """Write a dataset as :func:`dumps` does, byte for byte, from pages of records read in order.
+
+    ``pages`` gives each section's records in key order, a page at a time, every section in
+    ``Dataset.SECTIONS`` order (a section may have no page, or one empty page).  Each page is
+    emitted by libyaml on its own: a block sequence under a top-level key is not indented, so the
+    page's text is exactly its part of the whole document, and memory holds one page.  Returns the
+    number of records written.
+    """
+    out.write(HEADER)
+    out.write(f"refdb: {FORMAT_VERSION}\n")
+    written = 0
+    todo = list(Dataset.SECTIONS)
+    opened = False
+    last_key: str | None = None
+    for section, records in pages:
+        while todo and todo[0] != section:  # the sections before this one are complete
+            if not opened:
+                out.write(f"{todo[0]}: []\n")
+            todo.pop(0)
+            opened, last_key = False, None
+        if not todo:
+            raise ValueError(f"section '{section}' out of order")  # a bug in the reader
+        if not records:
+            continue
+        plain = plain_records(section, records)
+        if last_key is not None and plain[0]["key"] <= last_key:
+            raise ValueError(f"pages of '{section}' are not in key order")  # a bug in the reader
+        last_key = plain[-1]["key"]
+        if not opened:
+            out.write(f"{section}:\n")
+            opened = True
+        out.write(_yaml_text(plain))
+        written += len(plain)
+    for section in todo:
+        if not opened:
+            out.write(f"{section}: []\n")
+        opened = False
+    return written
