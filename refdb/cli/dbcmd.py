@@ -78,15 +78,13 @@ def copy(
     from refdb.config import database_url, redact
     from refdb.db import session_scope
     from refdb.errors import UsageError
-    from refdb.services.dataset import export_dataset, load_dataset
+    from refdb.services.dataset import copy_database
 
     target = database_url(to)
     if target == ctx.obj:
         raise UsageError("--to names the database being copied")
-    with session_scope(ctx.obj) as session:
-        data = export_dataset(session)
-    with session_scope(target, write=True) as session:
-        report = load_dataset(session, data)
+    with session_scope(ctx.obj) as source, session_scope(target, write=True) as session:
+        report = copy_database(source, session)  # a page at a time: memory stays flat
     note(f"copied to {redact(target)}: {report.summary()}")
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -28,8 +28,8 @@ from refdb.records import KIND_OF, SECTION_OF, Dataset, Record, SourceRec
 from refdb.records.defs import MAX_KEY, PartialDate, date_text, partial_date
 from refdb.records.defs import bare as _bare
 
-__all__ = ["FORMAT_VERSION", "SECTION_OF", "PartialDate", "date_text", "dump_pages", "dumps", "parse",
-           "parse_record", "partial_date", "plain_records", "to_plain"]  # fmt: skip
+__all__ = ["FORMAT_VERSION", "SECTION_OF", "NotStreamable", "PartialDate", "date_text", "dump_pages", "dumps",
+           "iter_parse", "parse", "parse_record", "partial_date", "plain_records", "to_plain"]  # fmt: skip
 
 FORMAT_VERSION = 1
 _WHAT = {"people": "person", "sources": "source", "tags": "tag", "claims": "claim", "quotes": "quote",
@@ -47,12 +47,17 @@ class _Located(dict[str, Any]):
     line: int = 0
 
 
-def _yaml_load(text: str, source_name: str) -> Any:
+def _loader_class(source_name: str, *, composer: bool = False) -> Any:
+    """A safe YAML loader (libyaml's C parser when PyYAML has it: ~10x faster) whose mappings know
+    their line and refuse duplicate fields.  ``composer``: with Python's composer on top, so that
+    a document can be composed a node at a time (:func:`iter_parse`)."""
     import yaml
+    from yaml.composer import Composer
 
-    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C parser when PyYAML has it: ~10x faster
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    bases = (base, Composer) if composer else (base,)
 
-    class Loader(base):  # type: ignore[valid-type,misc]  # safe: no arbitrary objects, ever
+    class Loader(*bases):  # type: ignore[misc]  # safe: no arbitrary objects, ever
         pass
 
     def construct_mapping(loader: Any, node: yaml.MappingNode) -> _Located:
@@ -70,7 +75,13 @@ def _yaml_load(text: str, source_name: str) -> Any:
         return result
 
     Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_mapping)
-    loader = Loader(text)
+    return Loader
+
+
+def _yaml_load(text: str, source_name: str) -> Any:
+    import yaml
+
+    loader = _loader_class(source_name)(text)
     try:
         return loader.get_single_data()
     except yaml.MarkedYAMLError as exc:
@@ -133,6 +144,38 @@ def _list_of(t: Any) -> Any:
     return t.item_type if isinstance(t, msgspec.inspect.ListType) else None
 
 
+_PLANS: dict[int, tuple[Any, Any, Any, bool]] = {}
+_VERBATIM: dict[int, bool] = {}
+
+
+def _plan(t: Any) -> tuple[Any, Any, Any, bool]:
+    """What a field's type asks of a value: (struct, list item type, shorthand, is text).  Worked out
+    once per type: the types are those of the cached definitions, so their ids are stable."""
+    plan = _PLANS.get(id(t))
+    if plan is None:
+        item = _list_of(t)
+        plan = (_struct_of(t), _bare(item) if item is not None else None, _extra(t, "shorthand"), _is_text(t))
+        _PLANS[id(t)] = plan
+        _KEEP.append(t)
+    return plan
+
+
+def _verbatim(t: Any) -> bool:
+    verbatim = _VERBATIM.get(id(t))
+    if verbatim is None:
+        verbatim = _VERBATIM[id(t)] = bool(_extra(t, "verbatim"))
+        _KEEP.append(t)
+    return verbatim
+
+
+_KEEP: list[Any] = []  # the types the caches above are keyed by stay alive, so their ids stay theirs
+
+
+@functools.cache
+def _fields(cls: type) -> tuple[Any, ...]:
+    return msgspec.structs.fields(cls)
+
+
 class _Normaliser:
     """Brings YAML values to the definition's types before msgspec checks them: numbers and dates
     where text is expected become text, text is stripped (except verbatim fields), empty optional
@@ -154,21 +197,17 @@ class _Normaliser:
         return out
 
     def value(self, value: Any, t: Any, f: Any, where: str, what: str) -> Any:
-        inspect = msgspec.inspect
         if value is None:
             return None
-        struct = _struct_of(t)
+        struct, item, shorthand, is_text = _plan(t)
         if struct is not None:
             return self.record(value, struct, where, f"{what}, {f.encode_name}")
-        item = _list_of(t)
         if item is not None and isinstance(value, list):
-            item = _bare(item)
-            shorthand = _extra(t, "shorthand")
             out = []
             for element in value:
                 if shorthand and isinstance(element, str):
                     element = {shorthand: element}
-                if isinstance(item, inspect.StructType):
+                if isinstance(item, msgspec.inspect.StructType):
                     out.append(
                         self.record(
                             element, item, where, f"{what}, {_SINGULAR.get(f.encode_name, f.encode_name)}"
@@ -177,7 +216,7 @@ class _Normaliser:
                 else:
                     out.append(element)
             return out
-        if _is_text(t):
+        if is_text:
             return self.text(value, t, f, where, what)
         return value
 
@@ -189,7 +228,7 @@ class _Normaliser:
         text = str(value)
         if "\x00" in text:
             raise InputError("contains a NUL byte", location=f"{where}: {what}", field=f.encode_name)
-        if not _extra(t, "verbatim"):
+        if not _verbatim(t):
             text = text.strip()
         if not text:
             if f.required:
@@ -281,7 +320,7 @@ def _set_locs(rec: Any, source_name: str, data: Any) -> None:
     line = getattr(data, "line", 0)
     if isinstance(rec, Record):
         rec.loc = f"{source_name}:{line}" if line else source_name
-        for f in msgspec.structs.fields(rec):
+        for f in _fields(type(rec)):
             value = getattr(rec, f.name)
             raw = data.get(f.encode_name) if isinstance(data, dict) else None
             if isinstance(value, Record):
@@ -390,6 +429,119 @@ def parse(text: str, *, source_name: str, base_dir: Path | None = None) -> Datas
             out.append(record)
         setattr(dataset, section, out)
     return dataset
+
+
+class NotStreamable(Exception):  # not an error: a signal to read the file whole
+    """The file is not laid out as a dump is (or has a problem): read it whole with :func:`parse`,
+    which names the problem exactly as it always has."""
+
+
+def iter_parse(path: Path, *, source_name: str, base_dir: Path | None = None) -> Iterator[tuple[str, Record]]:
+    """Read a dataset file a record at a time: (section, record), memory independent of its size.
+
+    For files laid out as ``refdb dump`` writes them: the format marker first, the sections in
+    their order, each section's keys increasing (so no key can repeat, and nothing need be kept
+    to find out).  Each record is composed, constructed and checked on its own, by the same rules
+    as :func:`parse`.  Anything else - another layout, or any problem at all - raises
+    :class:`NotStreamable` (or the record's InputError), and the caller reads the file whole with
+    :func:`parse`, which then reports the problem with its file:line as it always has.  The
+    whole file is read before the last record is yielded, so a syntax error at its end is found
+    before anything is committed.
+    """
+    import yaml
+
+    try:
+        handle = path.open("rb")
+    except OSError:
+        raise NotStreamable() from None
+    with handle:
+        head = handle.read(4)
+        handle.seek(0)
+        if head.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00")):  # UTF-16/32: the whole-file reader
+            raise NotStreamable()
+        import io
+
+        text = _NulGuard(io.TextIOWrapper(handle, encoding="utf-8-sig", errors="strict", newline=None))
+        loader = _loader_class(source_name, composer=True)(text)
+        loader.anchors = {}
+        try:
+            yield from _stream_records(loader, source_name, base_dir)
+        except (yaml.YAMLError, UnicodeDecodeError, RecursionError, ValueError):
+            raise NotStreamable() from None
+        finally:
+            loader.dispose()
+
+
+class _NulGuard:
+    """A text stream that stops at a NUL byte (the whole-file reader says on which line)."""
+
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
+
+    def read(self, size: int = -1) -> str:
+        chunk: str = self.stream.read(size)
+        if "\x00" in chunk:
+            raise NotStreamable()
+        return chunk
+
+
+def _stream_records(loader: Any, source_name: str, base_dir: Path | None) -> Iterator[tuple[str, Record]]:
+    from yaml.events import (
+        DocumentEndEvent,
+        DocumentStartEvent,
+        MappingEndEvent,
+        MappingStartEvent,
+        SequenceEndEvent,
+        SequenceStartEvent,
+        StreamEndEvent,
+        StreamStartEvent,
+    )
+    from yaml.nodes import ScalarNode
+
+    def expect(kind: Any) -> Any:
+        if not loader.check_event(kind):
+            raise NotStreamable()
+        return loader.get_event()
+
+    expect(StreamStartEvent)
+    expect(DocumentStartEvent)
+    top = expect(MappingStartEvent)
+    top_line = top.start_mark.line + 1
+    key_node = loader.compose_node(None, None)
+    if not isinstance(key_node, ScalarNode) or key_node.value != "refdb":
+        raise NotStreamable()
+    if loader.construct_document(loader.compose_node(None, None)) != FORMAT_VERSION:
+        raise NotStreamable()
+    todo = list(Dataset.SECTIONS)
+    while not loader.check_event(MappingEndEvent):
+        key_node = loader.compose_node(None, None)
+        section = key_node.value if isinstance(key_node, ScalarNode) else None
+        if section not in todo:  # unknown, repeated or out of order
+            raise NotStreamable()
+        todo = todo[todo.index(section) + 1 :]
+        if not loader.check_event(SequenceStartEvent):
+            value = loader.compose_node(None, None)
+            if isinstance(value, ScalarNode) and loader.construct_document(value) is None:
+                continue  # an empty section written as nothing
+            raise NotStreamable()
+        loader.get_event()
+        kind, what_kind, last = KIND_OF[section], _WHAT[section], None
+        index = 0
+        while not loader.check_event(SequenceEndEvent):
+            index += 1
+            item = loader.construct_document(loader.compose_node(None, None))
+            key = item.get("key") if isinstance(item, dict) else None
+            line = getattr(item, "line", 0) or top_line
+            record = _record(kind, item, source_name=source_name, what=f"{what_kind} {key or f'#{index}'}",
+                             line=line, base_dir=base_dir)  # fmt: skip
+            if last is not None and not record.key > last:
+                raise NotStreamable()  # not in key order: a repeated key must be looked for
+            last = record.key
+            yield section, record
+        loader.get_event()
+    loader.get_event()
+    expect(DocumentEndEvent)
+    expect(StreamEndEvent)
 
 
 # --------------------------------------------------------------------------------------------

@@ -9,7 +9,8 @@ definition, table by table (no query per record).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Table, select
@@ -51,8 +52,8 @@ from refdb.records import (
     SourceRec,
     TagRec,
 )
-from refdb.records.defs import SECTION_OF, date_text
-from refdb.services.store import SCALARS, LoadReport, write
+from refdb.records.defs import KIND_OF, SECTION_OF, date_text
+from refdb.services.store import SCALARS, LoadReport, database_is_empty, write, write_batches
 
 
 def load_dataset(session: Session, dataset: Dataset) -> LoadReport:
@@ -60,7 +61,42 @@ def load_dataset(session: Session, dataset: Dataset) -> LoadReport:
     return write(session, dataset)
 
 
-PAGE = 1000  # records read at a time: memory holds one page, whatever the size of the database
+PAGE = 1000  # records read or written at a time: memory holds one page, whatever the database's size
+BULK_BYTES = 256 * 1024  # a file this large into an empty database: the search index is rebuilt once
+
+
+def load_file(session: Session, path: Path, *, batch: int = PAGE) -> LoadReport:
+    """Merge a dataset file into the database a batch of records at a time (memory stays flat).
+
+    For files laid out as a dump is; raises :class:`refdb.formats.dataset.NotStreamable` (or the
+    first problem's InputError) otherwise, and the caller rolls back and reads the file whole
+    (:func:`refdb.formats.dataset.parse` and :func:`load_dataset`), which names any problem.
+    """
+    from refdb.formats import dataset as fmt
+
+    records = fmt.iter_parse(path, source_name=str(path), base_dir=path.parent)
+    suspend = path.stat().st_size >= BULK_BYTES and database_is_empty(session)
+    return write_batches(session, _batched(records, batch), suspend=suspend)
+
+
+def copy_database(source: Session, target: Session) -> LoadReport:
+    """Every record of one database into another, a page at a time."""
+    pages = ((KIND_OF[section], records) for section, records in iter_pages(source))
+    return write_batches(target, pages, suspend=database_is_empty(target))
+
+
+def _batched(records: Iterable[tuple[str, Any]], size: int) -> Iterator[tuple[str, list[Any]]]:
+    """(section, record) pairs as (kind, batch) lists of one kind, at most ``size`` long."""
+    batch: list[Any] = []
+    current: str | None = None
+    for section, record in records:
+        if batch and (section != current or len(batch) >= size):
+            yield KIND_OF[current or section], batch
+            batch = []
+        current = section
+        batch.append(record)
+    if batch and current is not None:
+        yield KIND_OF[current], batch
 
 
 def _scalars(kind: str, row: Any) -> dict[str, Any]:

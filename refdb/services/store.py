@@ -100,7 +100,11 @@ class LoadReport:
 
     def summary(self) -> str:
         parts = []
-        for label, counter in (("added", self.added), ("updated", self.updated), ("unchanged", self.unchanged)):
+        for label, counter in (
+            ("added", self.added),
+            ("updated", self.updated),
+            ("unchanged", self.unchanged),
+        ):
             total = sum(counter.values())
             detail = ", ".join(_plural(counter[k], k) for k in KINDS if counter[k])
             parts.append(f"{label} {total}" + (f" ({detail})" if detail else ""))
@@ -161,14 +165,28 @@ def _link(model: Any, owner: str, *columns: str, ordered: bool = False) -> Link:
 
 
 LINKS: dict[str, dict[str, Link]] = {
-    "person": {"names": _link(PersonName, "person_id", "name", "kind", "scheme", "note", "norm", ordered=True)},
+    "person": {
+        "names": _link(PersonName, "person_id", "name", "kind", "scheme", "note", "norm", ordered=True)
+    },
     "source": {"contributors": _link(Contributor, "source_id", "role", "position", "person_id")},
     "tag": {},
     "claim": {
         "tags": _link(ClaimTag, "claim_id", "tag_id"),
         "about": _link(ClaimSubject, "claim_id", "person_id", "position"),
-        "citations": _link(Citation, "claim_id", "source_id", "position", "stance", "locator", "label",
-                           "anchor_exact", "anchor_prefix", "anchor_suffix", "anchor_start", "note"),
+        "citations": _link(
+            Citation,
+            "claim_id",
+            "source_id",
+            "position",
+            "stance",
+            "locator",
+            "label",
+            "anchor_exact",
+            "anchor_prefix",
+            "anchor_suffix",
+            "anchor_start",
+            "note",
+        ),
         "relations": _link(ClaimRelation, "from_claim_id", "to_claim_id", "relation", "note"),
     },
     "quote": {"claims": _link(QuoteClaim, "quote_id", "claim_id")},
@@ -189,20 +207,26 @@ class Store:
         self.report = LoadReport()
         self.ids: dict[str, dict[str, int]] = {kind: {} for kind in KINDS}
         self.texts: dict[int, str | None] = {}
+        # (claim id, its relations as (target key, relation, note, loc), existed, changed otherwise)
+        self.deferred: list[tuple[int, list[tuple[str, str, str | None, str]], bool, bool]] = []
 
     # -- references ------------------------------------------------------------------------------
     def prefetch(self, kind: str, keys: Iterable[str]) -> None:
         table = TABLES[kind]
         missing = sorted({k for k in keys if k not in self.ids[kind]})
         for chunk in _chunks(missing):
-            for key, rid in self.session.execute(select(table.c.key, table.c.id).where(table.c.key.in_(chunk))):
+            for key, rid in self.session.execute(
+                select(table.c.key, table.c.id).where(table.c.key.in_(chunk))
+            ):
                 self.ids[kind][key] = rid
 
     def id(self, kind: str, key: str, loc: str) -> int:
         try:
             return self.ids[kind][key]
         except KeyError:
-            raise InputError(f"unknown {kind} '{key}' (not in the file or the database)", location=loc) from None
+            raise InputError(
+                f"unknown {kind} '{key}' (not in the file or the database)", location=loc
+            ) from None
 
     def source_text(self, source_id: int) -> str | None:
         if source_id not in self.texts:
@@ -230,7 +254,27 @@ class Store:
         self.session.expire_all()  # ORM objects read before this write see its rows
         return self.report
 
-    def _write_kind(self, kind: str, records: list[Any]) -> None:
+    def write_batches(self, batches: Iterable[tuple[str, list[Any]]], *, suspend: bool = False) -> LoadReport:
+        """Store records arriving in batches, each of one kind, the kinds in reference order (a
+        stream: a dump read a page at a time, another database's pages).  Memory holds one batch:
+        what the store knows of ids and texts is forgotten after each (references are read back
+        by key), and a claim's relations to claims not yet written wait for the end."""
+        if suspend:
+            suspend_index(self.session)
+        for kind, records in batches:
+            if not records:
+                continue
+            self.prefetch(kind, (r.key for r in records))
+            self._write_kind(kind, records, defer=True)
+            self.ids = {k: {} for k in KINDS}
+            self.texts = {}
+        self._write_deferred()
+        if suspend:
+            resume_index(self.session)
+        self.session.expire_all()
+        return self.report
+
+    def _write_kind(self, kind: str, records: list[Any], *, defer: bool = False) -> None:
         refs: Callable[[list[Any]], None] = getattr(self, f"_prefetch_{kind}", lambda records: None)
         refs(records)
         existing = {r.key: self.ids[kind][r.key] for r in records if r.key in self.ids[kind]}
@@ -240,33 +284,72 @@ class Store:
             for rec in records:
                 self.texts[self.ids["source"][rec.key]] = rec.text
         owners = [self.ids[kind][r.key] for r in records]
+        # relations to claims this write has not reached yet (a stream) are stored at its end
+        later = (
+            {
+                i
+                for i, r in enumerate(records)
+                if any(rel.claim not in self.ids["claim"] for rel in r.relations)
+            }
+            if defer and kind == "claim"
+            else set()
+        )
         links: dict[str, list[list[tuple[Any, ...]]]] = {name: [] for name in LINKS[kind]}
-        for rec, owner in zip(records, owners, strict=True):
-            for name, values in self._links(kind, rec, owner).items():
+        for i, (rec, owner) in enumerate(zip(records, owners, strict=True)):
+            for name, values in self._links(kind, rec, owner, relations=i not in later).items():
                 links[name].append(values)
         old = {existing[r.key] for r in records if r.key in existing}
         for name, link in LINKS[kind].items():
-            changed |= self._store_links(link, owners, links[name], old)
+            if name == "relations" and later:
+                ready = [i for i in range(len(records)) if i not in later]
+                changed |= self._store_links(link, [owners[i] for i in ready], links[name], old)
+            else:
+                changed |= self._store_links(link, owners, links[name], old)
         curation = [sorted(getattr(r, "curated", {}).items()) for r in records]
         changed |= self._store_links(_curation_link(kind), owners, curation, old)
-        for rec in records:
+        for i, rec in enumerate(records):
             rid = self.ids[kind][rec.key]
-            if rec.key not in existing:
-                self.report.added[kind] += 1
-            elif rid in changed:
-                self.report.updated[kind] += 1
+            if i in later:
+                relations = [(rel.claim, rel.relation, rel.note, rel.loc or rec.loc) for rel in rec.relations]
+                self.deferred.append((rid, relations, rec.key in existing, rid in changed))
             else:
-                self.report.unchanged[kind] += 1
+                self._count(kind, rec.key not in existing, rid in changed)
+
+    def _count(self, kind: str, added: bool, changed: bool) -> None:
+        if added:
+            self.report.added[kind] += 1
+        elif changed:
+            self.report.updated[kind] += 1
+        else:
+            self.report.unchanged[kind] += 1
+
+    def _write_deferred(self) -> None:
+        """The relations that waited for the claims they point at, and the counts of their claims."""
+        link = LINKS["claim"]["relations"]
+        for chunk in _chunks(self.deferred):
+            self.prefetch("claim", (target for _, relations, _, _ in chunk for target, *_ in relations))
+            owners = [rid for rid, *_ in chunk]
+            desired = [[(self.id("claim", target, loc), relation, note) for target, relation, note, loc in relations]
+                       for _, relations, _, _ in chunk]  # fmt: skip
+            old = {rid for rid, _, existed, _ in chunk if existed}
+            changed = self._store_links(link, owners, desired, old)
+            for rid, _, existed, before in chunk:
+                self._count("claim", not existed, before or rid in changed)
+        self.deferred = []
 
     def _store_rows(self, kind: str, records: list[Any], rows: list[dict[str, Any]],
                     existing: dict[str, int]) -> set[int]:  # fmt: skip
         """Insert the new rows, update the changed ones; the ids of changed records."""
         table = TABLES[kind]
         fresh = [row for rec, row in zip(records, rows, strict=True) if rec.key not in existing]
-        for key, rid in zip((row["key"] for row in fresh), insert_rows(self.session, table, fresh), strict=True):
+        for key, rid in zip(
+            (row["key"] for row in fresh), insert_rows(self.session, table, fresh), strict=True
+        ):
             self.ids[kind][key] = rid
         changed: set[int] = set()
-        olds = [(existing[rec.key], row) for rec, row in zip(records, rows, strict=True) if rec.key in existing]
+        olds = [
+            (existing[rec.key], row) for rec, row in zip(records, rows, strict=True) if rec.key in existing
+        ]
         if not olds:
             return changed
         columns = list(olds[0][1])
@@ -320,7 +403,9 @@ class Store:
         for owner, values in zip(owners, desired, strict=True):
             if owner in wanted:
                 fixed = {link.scope[0]: link.scope[1]} if link.scope else {}
-                rows.extend({link.owner: owner, **fixed, **dict(zip(link.columns, v, strict=True))} for v in values)
+                rows.extend(
+                    {link.owner: owner, **fixed, **dict(zip(link.columns, v, strict=True))} for v in values
+                )
         if rows:
             self.session.execute(insert(table), rows)
         return {o for o in replace if o in old}
@@ -392,7 +477,9 @@ class Store:
         }  # fmt: skip
 
     # -- links per kind ------------------------------------------------------------------------------
-    def _links(self, kind: str, rec: Any, owner: int) -> dict[str, list[tuple[Any, ...]]]:
+    def _links(
+        self, kind: str, rec: Any, owner: int, *, relations: bool = True
+    ) -> dict[str, list[tuple[Any, ...]]]:
         if kind == "person":
             return {"names": [(n, k, s, note, padded(n))
                               for n, k, s, note in person_name_rows(rec.name, rec.native, rec.variants)]}  # fmt: skip
@@ -404,7 +491,7 @@ class Store:
                 contributors.append((c.role, positions[c.role], self.id("person", c.person, rec.loc)))
             return {"contributors": contributors}
         if kind == "claim":
-            return self._claim_links(rec)
+            return self._claim_links(rec, relations=relations)
         if kind == "quote":
             return {"claims": [(self.id("claim", c, rec.loc),) for c in rec.claims]}
         if kind == "comment":
@@ -412,7 +499,7 @@ class Store:
                                  for d in rec.disputes]}  # fmt: skip
         return {}
 
-    def _claim_links(self, rec: ClaimRec) -> dict[str, list[tuple[Any, ...]]]:
+    def _claim_links(self, rec: ClaimRec, *, relations: bool = True) -> dict[str, list[tuple[Any, ...]]]:
         citations = []
         for position, cit in enumerate(rec.citations, start=1):
             loc = cit.loc or rec.loc
@@ -425,17 +512,28 @@ class Store:
             citations.append((sid, position, cit.stance, cit.locator, cit.label,
                               anchor.exact if anchor else None, anchor.prefix if anchor else None,
                               anchor.suffix if anchor else None, start, cit.note))  # fmt: skip
-        return {
+        out: dict[str, list[tuple[Any, ...]]] = {
             "tags": [(self.id("tag", t, rec.loc),) for t in rec.tags],
             "about": [(self.id("person", p, rec.loc), i) for i, p in enumerate(rec.about, start=1)],
             "citations": citations,
-            "relations": [(self.id("claim", r.claim, r.loc or rec.loc), r.relation, r.note) for r in rec.relations],
         }
+        if relations:
+            out["relations"] = [
+                (self.id("claim", r.claim, r.loc or rec.loc), r.relation, r.note) for r in rec.relations
+            ]
+        return out
 
 
 def write(session: Session, dataset: Dataset) -> LoadReport:
     """Store the records (the caller owns the transaction)."""
     return Store(session).write(dataset)
+
+
+def write_batches(
+    session: Session, batches: Iterable[tuple[str, list[Any]]], *, suspend: bool = False
+) -> LoadReport:
+    """Store a stream of batches of records (see :meth:`Store.write_batches`)."""
+    return Store(session).write_batches(batches, suspend=suspend)
 
 
 def write_records(session: Session, kind: str, records: list[Record]) -> LoadReport:
@@ -510,5 +608,13 @@ def _plural(n: int, kind: str) -> str:
     return f"{n} {'people' if kind == 'person' else kind + 's'}"
 
 
-__all__ = ["LoadReport", "Store", "insert_rows", "own_row", "person_name_rows", "title_norm",
-           "write"]
+__all__ = [
+    "LoadReport",
+    "Store",
+    "insert_rows",
+    "own_row",
+    "person_name_rows",
+    "title_norm",
+    "write",
+    "write_batches",
+]
