@@ -17,7 +17,8 @@ How: the schema comes from refdb's own migrations; rows go in with plain ``sqlit
 make bulk inserts ~14x slower) and the index rebuilt with ``refdb.db.fts.rebuild_sql`` afterwards.
 Derived columns use refdb's own functions: ``person_name.norm`` is ``textnorm.padded(name)``,
 the display/native/romanized name rows come from ``services.store.person_name_rows``, and
-``source.title_norm`` is ``services.store.title_norm``, as every writer builds it.
+``source.title_norm`` is ``services.store.title_norm``, as every writer builds it, and the word
+tables of name and title lookups hold ``services.store.words_of`` of each.
 
 One planted author, Aleksandra Kollontai (Коллонтай), is the sole author of exactly one source,
 which exactly 20 claims cite, so ``refdb claims --source Kollontai`` returns 20 claims at every
@@ -47,7 +48,7 @@ from typing import Any
 from refdb.db import fts
 from refdb.records import NameRec
 from refdb.services.citations import csl_name
-from refdb.services.store import person_name_rows
+from refdb.services.store import person_name_rows, words_of
 from refdb.textnorm import padded, romanize, slugify
 
 
@@ -624,6 +625,14 @@ class Loader:
         self.counts["claims mentioning " + SEARCH_WORD] = sum(SEARCH_WORD in t for t in texts)
 
 
+def fill_words(conn: sqlite3.Connection) -> None:
+    """The word tables of name and title lookups, as refdb's writer fills them (``store.words_of``)."""
+    for query, table, owner in (("SELECT person_id, norm FROM person_name", "name_word", "person_id"),
+                                ("SELECT id, title_norm FROM source", "title_word", "source_id")):  # fmt: skip
+        words = {(word, rid) for rid, norm in conn.execute(query) for word in words_of(norm)}
+        conn.executemany(f"INSERT INTO {table} (word, {owner}) VALUES (?, ?)", sorted(words))  # noqa: S608
+
+
 def build(out: Path, shape: Shape, seed: int) -> dict[str, Any]:
     """Create ``out`` (atomically: built aside, then renamed); return the timings and counts."""
     partial = out.with_name(out.name + ".partial")
@@ -650,6 +659,7 @@ def build(out: Path, shape: Shape, seed: int) -> dict[str, Any]:
     rng = random.Random(seed)
     loader = Loader(conn, rng, shape)
     data = loader.load()
+    fill_words(conn)
     timings["insert"] = time.perf_counter() - t
     t = time.perf_counter()
     for statement in fts.resume_statements("sqlite"):  # refill the index, then restore its triggers

@@ -81,16 +81,34 @@ def emit(
 _NONE: Any = object()
 
 
+FAST_AFTER = 500  # records: a longer listing switches to msgspec's encoder (which a short one need not load)
+
+
 def _json(first: Any, rest: Iterator[Record], out: TextIO) -> None:
-    """``json.dumps(list(records), ensure_ascii=False, indent=2)``, byte for byte, a record at a time."""
+    """``json.dumps(list(records), ensure_ascii=False, indent=2)``, byte for byte, a record at a time.
+
+    After the first FAST_AFTER records, through msgspec's encoder and formatter, which write the same
+    text for records (text, whole numbers, null, true/false, lists and mappings) at ~5x the speed
+    of ``json.dumps`` with an indent (a Python loop); tests/services/test_streaming.py holds them
+    to ``json.dumps``'s bytes.
+    """
     if first is _NONE:
         out.write("[]\n")
         return
+
     out.write("[\n  ")
     out.write(json.dumps(first, ensure_ascii=False, indent=2).replace("\n", "\n  "))
-    for record in rest:  # a JSON string holds no raw newline: every newline is layout
+    for record in itertools.islice(rest, FAST_AFTER):  # a JSON string holds no raw newline: each is layout
         out.write(",\n  ")
         out.write(json.dumps(record, ensure_ascii=False, indent=2).replace("\n", "\n  "))
+    more = next(rest, _NONE)
+    if more is not _NONE:
+        import msgspec
+
+        encode, layout = msgspec.json.Encoder().encode, msgspec.json.format
+        for record in itertools.chain([more], rest):
+            out.write(",\n  ")
+            out.write(layout(encode(record), indent=2).decode().replace("\n", "\n  "))
     out.write("\n]\n")
 
 

@@ -59,3 +59,13 @@ class Contributor(Base):
 
     source: Mapped[Source] = relationship(back_populates="contributors")
     person: Mapped[Person] = relationship()
+
+
+class TitleWord(Base):
+    """A word of a source's title or short title (folded, as in ``source.title_norm``): where a
+    lookup by title words starts."""
+
+    __tablename__ = "title_word"
+
+    word: Mapped[str] = mapped_column(String(100), primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("source.id", ondelete="CASCADE"), primary_key=True, index=True)

@@ -74,8 +74,12 @@ def load_file(session: Session, path: Path, *, batch: int = PAGE) -> LoadReport:
     """
     from refdb.formats import dataset as fmt
 
+    try:
+        size = path.stat().st_size
+    except OSError:
+        raise fmt.NotStreamable() from None  # the whole-file reader says what is wrong with the path
     records = fmt.iter_parse(path, source_name=str(path), base_dir=path.parent)
-    suspend = path.stat().st_size >= BULK_BYTES and database_is_empty(session)
+    suspend = size >= BULK_BYTES and database_is_empty(session)
     return write_batches(session, _batched(records, batch), suspend=suspend)
 
 

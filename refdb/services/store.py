@@ -40,8 +40,10 @@ from refdb.models import (
     CommentClaim,
     Contributor,
     Curation,
+    NameWord,
     PersonName,
     QuoteClaim,
+    TitleWord,
 )
 from refdb.records import (
     RECORDS,
@@ -100,11 +102,7 @@ class LoadReport:
 
     def summary(self) -> str:
         parts = []
-        for label, counter in (
-            ("added", self.added),
-            ("updated", self.updated),
-            ("unchanged", self.unchanged),
-        ):
+        for label, counter in (("added", self.added), ("updated", self.updated), ("unchanged", self.unchanged)):
             total = sum(counter.values())
             detail = ", ".join(_plural(counter[k], k) for k in KINDS if counter[k])
             parts.append(f"{label} {total}" + (f" ({detail})" if detail else ""))
@@ -165,34 +163,30 @@ def _link(model: Any, owner: str, *columns: str, ordered: bool = False) -> Link:
 
 
 LINKS: dict[str, dict[str, Link]] = {
-    "person": {
-        "names": _link(PersonName, "person_id", "name", "kind", "scheme", "note", "norm", ordered=True)
-    },
+    "person": {"names": _link(PersonName, "person_id", "name", "kind", "scheme", "note", "norm", ordered=True)},
     "source": {"contributors": _link(Contributor, "source_id", "role", "position", "person_id")},
     "tag": {},
     "claim": {
         "tags": _link(ClaimTag, "claim_id", "tag_id"),
         "about": _link(ClaimSubject, "claim_id", "person_id", "position"),
-        "citations": _link(
-            Citation,
-            "claim_id",
-            "source_id",
-            "position",
-            "stance",
-            "locator",
-            "label",
-            "anchor_exact",
-            "anchor_prefix",
-            "anchor_suffix",
-            "anchor_start",
-            "note",
-        ),
+        "citations": _link(Citation, "claim_id", "source_id", "position", "stance", "locator", "label",
+                           "anchor_exact", "anchor_prefix", "anchor_suffix", "anchor_start", "note"),
         "relations": _link(ClaimRelation, "from_claim_id", "to_claim_id", "relation", "note"),
     },
     "quote": {"claims": _link(QuoteClaim, "quote_id", "claim_id")},
     "comment": {"disputes": _link(CommentClaim, "comment_id", "claim_id", "stance", "note")},
 }
 CURATION: Table = Curation.__table__  # type: ignore[assignment]
+NAMES: Table = LINKS["person"]["names"].table
+NAME_WORD: Table = NameWord.__table__  # type: ignore[assignment]
+TITLE_WORD: Table = TitleWord.__table__  # type: ignore[assignment]
+MAX_WORD = 100  # as the word tables hold them (a lookup also checks the whole text)
+
+
+def words_of(norm: str | None) -> set[str]:
+    """The words of a folded, padded text (``person_name.norm``, ``source.title_norm``) as the word
+    tables hold them: where a lookup by name or title words starts."""
+    return {word[:MAX_WORD] for word in (norm or "").split()}
 
 
 def _curation_link(kind: str) -> Link:
@@ -215,18 +209,14 @@ class Store:
         table = TABLES[kind]
         missing = sorted({k for k in keys if k not in self.ids[kind]})
         for chunk in _chunks(missing):
-            for key, rid in self.session.execute(
-                select(table.c.key, table.c.id).where(table.c.key.in_(chunk))
-            ):
+            for key, rid in self.session.execute(select(table.c.key, table.c.id).where(table.c.key.in_(chunk))):
                 self.ids[kind][key] = rid
 
     def id(self, kind: str, key: str, loc: str) -> int:
         try:
             return self.ids[kind][key]
         except KeyError:
-            raise InputError(
-                f"unknown {kind} '{key}' (not in the file or the database)", location=loc
-            ) from None
+            raise InputError(f"unknown {kind} '{key}' (not in the file or the database)", location=loc) from None
 
     def source_text(self, source_id: int) -> str | None:
         if source_id not in self.texts:
@@ -285,15 +275,8 @@ class Store:
                 self.texts[self.ids["source"][rec.key]] = rec.text
         owners = [self.ids[kind][r.key] for r in records]
         # relations to claims this write has not reached yet (a stream) are stored at its end
-        later = (
-            {
-                i
-                for i, r in enumerate(records)
-                if any(rel.claim not in self.ids["claim"] for rel in r.relations)
-            }
-            if defer and kind == "claim"
-            else set()
-        )
+        later = ({i for i, r in enumerate(records) if any(rel.claim not in self.ids["claim"] for rel in r.relations)}
+                 if defer and kind == "claim" else set())  # fmt: skip
         links: dict[str, list[list[tuple[Any, ...]]]] = {name: [] for name in LINKS[kind]}
         for i, (rec, owner) in enumerate(zip(records, owners, strict=True)):
             for name, values in self._links(kind, rec, owner, relations=i not in later).items():
@@ -301,8 +284,8 @@ class Store:
         old = {existing[r.key] for r in records if r.key in existing}
         for name, link in LINKS[kind].items():
             if name == "relations" and later:
-                ready = [i for i in range(len(records)) if i not in later]
-                changed |= self._store_links(link, [owners[i] for i in ready], links[name], old)
+                ready = [owners[i] for i in range(len(records)) if i not in later]
+                changed |= self._store_links(link, ready, links[name], old)
             else:
                 changed |= self._store_links(link, owners, links[name], old)
         curation = [sorted(getattr(r, "curated", {}).items()) for r in records]
@@ -342,14 +325,14 @@ class Store:
         """Insert the new rows, update the changed ones; the ids of changed records."""
         table = TABLES[kind]
         fresh = [row for rec, row in zip(records, rows, strict=True) if rec.key not in existing]
-        for key, rid in zip(
-            (row["key"] for row in fresh), insert_rows(self.session, table, fresh), strict=True
-        ):
+        fresh_ids = insert_rows(self.session, table, fresh)
+        for key, rid in zip((row["key"] for row in fresh), fresh_ids, strict=True):
             self.ids[kind][key] = rid
+        if kind == "source":
+            self._replace_words(TITLE_WORD, "source_id", {rid: words_of(row["title_norm"])
+                                                          for rid, row in zip(fresh_ids, fresh, strict=True)}, [])  # fmt: skip
         changed: set[int] = set()
-        olds = [
-            (existing[rec.key], row) for rec, row in zip(records, rows, strict=True) if rec.key in existing
-        ]
+        olds = [(existing[rec.key], row) for rec, row in zip(records, rows, strict=True) if rec.key in existing]
         if not olds:
             return changed
         columns = list(olds[0][1])
@@ -366,7 +349,20 @@ class Store:
             statement = update(table).where(table.c.id == bindparam("_id"))
             statement = statement.values({c: bindparam(f"_{c}") for c in columns})
             self.session.execute(statement, updates, execution_options={"synchronize_session": False})
+        if kind == "source" and updates:
+            at = columns.index("title_norm")
+            retitled = {rid: words_of(row["title_norm"]) for rid, row in olds
+                        if rid in changed and current[rid][at] != row["title_norm"]}  # fmt: skip
+            self._replace_words(TITLE_WORD, "source_id", retitled, list(retitled))
         return changed
+
+    def _replace_words(self, table: Table, owner: str, words: dict[int, set[str]], stale: list[int]) -> None:
+        """The word rows of these owners (the ``stale`` ones had words before): a DELETE, an INSERT."""
+        for chunk in _chunks(stale):
+            self.session.execute(delete(table).where(table.c[owner].in_(chunk)))
+        rows = [{"word": word, owner: rid} for rid, ws in words.items() for word in sorted(ws)]
+        if rows:
+            self.session.execute(insert(table), rows)
 
     def _store_links(self, link: Link, owners: list[int], desired: list[list[tuple[Any, ...]]],
                      old: set[int]) -> set[int]:  # fmt: skip
@@ -403,11 +399,15 @@ class Store:
         for owner, values in zip(owners, desired, strict=True):
             if owner in wanted:
                 fixed = {link.scope[0]: link.scope[1]} if link.scope else {}
-                rows.extend(
-                    {link.owner: owner, **fixed, **dict(zip(link.columns, v, strict=True))} for v in values
-                )
+                rows.extend({link.owner: owner, **fixed, **dict(zip(link.columns, v, strict=True))} for v in values)
         if rows:
             self.session.execute(insert(table), rows)
+        if table is NAMES:  # a person's name words follow their names
+            at = link.columns.index("norm")
+            desired_of = dict(zip(owners, desired, strict=True))
+            self._replace_words(NAME_WORD, "person_id",
+                                {o: set().union(*(words_of(v[at]) for v in desired_of[o])) for o in replace},
+                                [o for o in replace if o in old])  # fmt: skip
         return {o for o in replace if o in old}
 
     # -- rows per kind -------------------------------------------------------------------------------
@@ -477,9 +477,7 @@ class Store:
         }  # fmt: skip
 
     # -- links per kind ------------------------------------------------------------------------------
-    def _links(
-        self, kind: str, rec: Any, owner: int, *, relations: bool = True
-    ) -> dict[str, list[tuple[Any, ...]]]:
+    def _links(self, kind: str, rec: Any, owner: int, *, relations: bool = True) -> dict[str, list[tuple[Any, ...]]]:
         if kind == "person":
             return {"names": [(n, k, s, note, padded(n))
                               for n, k, s, note in person_name_rows(rec.name, rec.native, rec.variants)]}  # fmt: skip
@@ -518,9 +516,8 @@ class Store:
             "citations": citations,
         }
         if relations:
-            out["relations"] = [
-                (self.id("claim", r.claim, r.loc or rec.loc), r.relation, r.note) for r in rec.relations
-            ]
+            out["relations"] = [(self.id("claim", r.claim, r.loc or rec.loc), r.relation, r.note)
+                                for r in rec.relations]  # fmt: skip
         return out
 
 
@@ -529,9 +526,7 @@ def write(session: Session, dataset: Dataset) -> LoadReport:
     return Store(session).write(dataset)
 
 
-def write_batches(
-    session: Session, batches: Iterable[tuple[str, list[Any]]], *, suspend: bool = False
-) -> LoadReport:
+def write_batches(session: Session, batches: Iterable[tuple[str, list[Any]]], *, suspend: bool = False) -> LoadReport:
     """Store a stream of batches of records (see :meth:`Store.write_batches`)."""
     return Store(session).write_batches(batches, suspend=suspend)
 
@@ -608,13 +603,5 @@ def _plural(n: int, kind: str) -> str:
     return f"{n} {'people' if kind == 'person' else kind + 's'}"
 
 
-__all__ = [
-    "LoadReport",
-    "Store",
-    "insert_rows",
-    "own_row",
-    "person_name_rows",
-    "title_norm",
-    "write",
-    "write_batches",
-]
+__all__ = ["LoadReport", "Store", "insert_rows", "own_row", "person_name_rows", "title_norm",
+           "words_of", "write", "write_batches"]
