@@ -740,7 +740,7 @@ def fig_stream(res: Results, seed_db: Path, db: Path, meta: dict[str, Any], budg
                                                         "json"], out("stream-disputed.json")),
     }  # fmt: skip
     measure([cmds[k] for k in ("dump", "dump floor", "dump seed")], 3, budget)
-    measure([cmds[k] for k in ("claims", "claims floor", "claims seed", "disputed")], 5, budget)
+    measure([cmds[k] for k in ("claims", "claims floor", "claims seed", "disputed", "check")], 5, budget)
     loads = [
         Command("refdb load (empty db)", [REFDB, "--db", str(target), "load", str(dump_file)], setup=fresh(target)),
         Command("executemany of the same rows", [PY, str(BASELINES / "load_executemany.py"), str(db), str(floor_target)],
