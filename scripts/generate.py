@@ -17,7 +17,8 @@ How: the schema comes from refdb's own migrations; rows go in with plain ``sqlit
 make bulk inserts ~14x slower) and the index rebuilt with ``refdb.db.fts.rebuild_sql`` afterwards.
 Derived columns use refdb's own functions: ``person_name.norm`` is ``textnorm.padded(name)``,
 the display/native/romanized name rows come from ``services.store.person_name_rows``, and
-the person and source rows are ``services.store.own_row`` of records, as the one writer builds them.
+the person and source rows are ``services.store.own_row`` of records, as the one writer builds them, and
+the word tables of name and title lookups hold ``services.store.words_of`` of each.
 
 One planted author, Aleksandra Kollontai (Коллонтай), is the sole author of exactly one source,
 which exactly 20 claims cite, so ``refdb claims --source Kollontai`` returns 20 claims at every
@@ -48,7 +49,7 @@ from refdb.db import fts
 from refdb.records import NameRec, PersonRec, SourceRec
 from refdb.records.defs import date_text
 from refdb.services.citations import csl_name
-from refdb.services.store import own_row, person_name_rows
+from refdb.services.store import own_row, person_name_rows, words_of
 from refdb.textnorm import padded, romanize, slugify
 
 
@@ -315,7 +316,7 @@ def make_people(rng: random.Random, count: int) -> list[PersonRow]:
 
     # the planted author (her family name is in no list below)
     add("Aleksandra Kollontai", "Kollontai", "Aleksandra", None, "Александра Михайловна Коллонтай",
-        [NameRec("Alexandra Kollontai", "transliteration", "common English")])  # fmt: skip
+        [NameRec(name="Alexandra Kollontai", kind="transliteration", scheme="common English")])  # fmt: skip
     while len(people) < count:
         roll = rng.random()
         variants: list[NameRec] = []
@@ -327,7 +328,7 @@ def make_people(rng: random.Random, count: int) -> list[PersonRow]:
                 family, particle = rng.choice(LATIN_FAMILIES), None
             display = " ".join(filter(None, [given, particle, family]))
             if rng.random() < 0.1:
-                variants.append(NameRec(f"{given[0]}. {' '.join(filter(None, [particle, family]))}", "variant"))
+                variants.append(NameRec(name=f"{given[0]}. {' '.join(filter(None, [particle, family]))}", kind="variant"))
             add(display, family, given, particle, None, variants)
         elif roll < 0.75:  # Russian: Latin display name, Cyrillic native name with patronymic
             female = rng.random() < 0.25
@@ -342,10 +343,10 @@ def make_people(rng: random.Random, count: int) -> list[PersonRow]:
             display = f"{given} {family}"
             english = romanize(f"{given_ru} {family_ru}", "common English")
             if english != display and rng.random() < 0.4:
-                variants.append(NameRec(english, "transliteration", "common English"))
+                variants.append(NameRec(name=english, kind="transliteration", scheme="common English"))
             if rng.random() < 0.05 and len(family) > 5:
                 cut = rng.randint(2, len(family) - 2)
-                variants.append(NameRec(family[:cut] + family[cut + 1 :], "misspelling"))
+                variants.append(NameRec(name=family[:cut] + family[cut + 1 :], kind="misspelling"))
             add(display, family, given, None, native, variants)
         elif roll < 0.85:  # Greek
             (given, given_el), (family, family_el) = rng.choice(GREEK["given"]), rng.choice(GREEK["family"])
@@ -637,6 +638,14 @@ class Loader:
         self.counts["claims mentioning " + SEARCH_WORD] = sum(SEARCH_WORD in t for t in texts)
 
 
+def fill_words(conn: sqlite3.Connection) -> None:
+    """The word tables of name and title lookups, as refdb's writer fills them (``store.words_of``)."""
+    for query, table, owner in (("SELECT person_id, norm FROM person_name", "name_word", "person_id"),
+                                ("SELECT id, title_norm FROM source", "title_word", "source_id")):  # fmt: skip
+        words = {(word, rid) for rid, norm in conn.execute(query) for word in words_of(norm)}
+        conn.executemany(f"INSERT INTO {table} (word, {owner}) VALUES (?, ?)", sorted(words))  # noqa: S608
+
+
 def build(out: Path, shape: Shape, seed: int) -> dict[str, Any]:
     """Create ``out`` (atomically: built aside, then renamed); return the timings and counts."""
     partial = out.with_name(out.name + ".partial")
@@ -663,6 +672,7 @@ def build(out: Path, shape: Shape, seed: int) -> dict[str, Any]:
     rng = random.Random(seed)
     loader = Loader(conn, rng, shape)
     data = loader.load()
+    fill_words(conn)
     timings["insert"] = time.perf_counter() - t
     t = time.perf_counter()
     for statement in fts.resume_statements("sqlite"):  # refill the index, then restore its triggers

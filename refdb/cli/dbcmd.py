@@ -78,15 +78,13 @@ def copy(
     from refdb.config import database_url, redact
     from refdb.db import session_scope
     from refdb.errors import UsageError
-    from refdb.services.dataset import export_dataset, load_dataset
+    from refdb.services.dataset import copy_database
 
     target = database_url(to)
     if target == ctx.obj:
         raise UsageError("--to names the database being copied")
-    with session_scope(ctx.obj) as session:
-        data = export_dataset(session)
-    with session_scope(target, write=True) as session:
-        report = load_dataset(session, data)
+    with session_scope(ctx.obj) as source, session_scope(target, write=True) as session:
+        report = copy_database(source, session)  # a page at a time: memory stays flat
     note(f"copied to {redact(target)}: {report.summary()}")
 
 
@@ -113,13 +111,11 @@ def backup(
     from refdb.cli.output import open_output
     from refdb.db import session_scope
     from refdb.formats import dataset as fmt
-    from refdb.services.dataset import export_dataset
+    from refdb.services.dataset import iter_pages
 
-    with session_scope(ctx.obj) as session:
-        data = export_dataset(session)
-    with open_output(file, force=True) as out:
-        out.write(fmt.dumps(data))
-    note(f"wrote a dataset dump of {data.count()} records to {file} (for a server-level copy use pg_dump)")
+    with session_scope(ctx.obj) as session, open_output(file, force=True) as out:
+        count = fmt.dump_pages(iter_pages(session), out)  # a page at a time: memory stays flat
+    note(f"wrote a dataset dump of {count} records to {file} (for a server-level copy use pg_dump)")
 
 
 @db_app.command()

@@ -40,32 +40,26 @@ def claims(
 ) -> None:
     """List claims, with the sources they are cited to and the locators."""
     from refdb.db import session_scope
-    from refdb.services.queries import list_claims
+    from refdb.services.queries import iter_claims
 
     with session_scope(ctx.obj) as session:
-        records = list_claims(
-            session,
-            source=source,
-            person=person,
-            tag=tag,
-            kind=kind.value if kind else None,
-            disputed=disputed,
-        )
-    columns = [
-        Column("KEY", lambda r: r["key"]),
-        Column("KIND", lambda r: r["kind"]),
-        Column("CLAIM", lambda r: r["text"], width=60),
-        Column("CITED TO", _citations, width=45),
-    ]
-    if disputed:
-        columns.append(
-            Column(
-                "DISPUTED BY",
-                lambda r: "; ".join(f"{d['kind']} {d['key']}" for d in r["disputed_by"]),
-                width=40,
+        records = iter_claims(session, source=source, person=person, tag=tag,
+                              kind=kind.value if kind else None, disputed=disputed)  # fmt: skip
+        columns = [
+            Column("KEY", lambda r: r["key"]),
+            Column("KIND", lambda r: r["kind"]),
+            Column("CLAIM", lambda r: r["text"], width=60),
+            Column("CITED TO", _citations, width=45),
+        ]
+        if disputed:
+            columns.append(
+                Column(
+                    "DISPUTED BY",
+                    lambda r: "; ".join(f"{d['kind']} {d['key']}" for d in r["disputed_by"]),
+                    width=40,
+                )
             )
-        )
-    emit(records, fmt, columns, empty="no claims match")
+        emit(records, fmt, columns, empty="no claims match")
 
 
 def claim(
@@ -158,30 +152,30 @@ def quotes(
 ) -> None:
     """List quotes: verbatim words, who said them, where they come from and where they were found."""
     from refdb.db import session_scope
-    from refdb.services.queries import list_quotes
+    from refdb.services.queries import iter_quotes
 
     with session_scope(ctx.obj) as session:
-        records = list_quotes(session, speaker=speaker, source=source, claim=claim_key)
+        records = iter_quotes(session, speaker=speaker, source=source, claim=claim_key)
 
-    def place(p: Record | None) -> str:
-        if not p:
-            return ""
-        where = locator_text(p["label"], p["locator"])
-        return str(p["source"]) + (f", {where}" if where else "")
+        def place(p: Record | None) -> str:
+            if not p:
+                return ""
+            where = locator_text(p["label"], p["locator"])
+            return str(p["source"]) + (f", {where}" if where else "")
 
-    emit(
-        records,
-        fmt,
-        [
-            Column("KEY", lambda r: r["key"]),
-            Column("SPEAKER", lambda r: r["speaker"]),
-            Column("QUOTE", lambda r: r["text"], width=60),
-            Column("ORIGIN", lambda r: place(r["origin"]), width=30),
-            Column("FOUND IN", lambda r: place(r["found_in"]), width=30),
-            Column("CLAIMS", lambda r: r["claims"], width=30),
-        ],
-        empty="no quotes match",
-    )
+        emit(
+            records,
+            fmt,
+            [
+                Column("KEY", lambda r: r["key"]),
+                Column("SPEAKER", lambda r: r["speaker"]),
+                Column("QUOTE", lambda r: r["text"], width=60),
+                Column("ORIGIN", lambda r: place(r["origin"]), width=30),
+                Column("FOUND IN", lambda r: place(r["found_in"]), width=30),
+                Column("CLAIMS", lambda r: r["claims"], width=30),
+            ],
+            empty="no quotes match",
+        )
 
 
 def comments(
@@ -193,25 +187,27 @@ def comments(
 ) -> None:
     """List counter-comments: who answered what, and which claims they dispute."""
     from refdb.db import session_scope
-    from refdb.services.queries import list_comments
+    from refdb.services.queries import iter_comments
 
     with session_scope(ctx.obj) as session:
-        records = list_comments(session, claim=claim_key)
-    emit(
-        records,
-        fmt,
-        [
-            Column("KEY", lambda r: r["key"]),
-            Column("AUTHOR", lambda r: r["author"]),
-            Column("DATE", lambda r: r["date"]),
-            Column("COMMENT", lambda r: r["text"], width=60),
-            Column("ANSWERS", lambda r: r["answers"]),
-            Column(
-                "CLAIMS", lambda r: "; ".join(f"{c['stance']} {c['claim']}" for c in r["claims"]), width=40
-            ),
-        ],
-        empty="no counter-comments match",
-    )
+        records = iter_comments(session, claim=claim_key)
+        emit(
+            records,
+            fmt,
+            [
+                Column("KEY", lambda r: r["key"]),
+                Column("AUTHOR", lambda r: r["author"]),
+                Column("DATE", lambda r: r["date"]),
+                Column("COMMENT", lambda r: r["text"], width=60),
+                Column("ANSWERS", lambda r: r["answers"]),
+                Column(
+                    "CLAIMS",
+                    lambda r: "; ".join(f"{c['stance']} {c['claim']}" for c in r["claims"]),
+                    width=40,
+                ),
+            ],
+            empty="no counter-comments match",
+        )
 
 
 def sources(
@@ -223,25 +219,27 @@ def sources(
 ) -> None:
     """List sources: the bibliographic works."""
     from refdb.db import session_scope
-    from refdb.services.queries import list_sources
+    from refdb.services.queries import iter_sources
 
     with session_scope(ctx.obj) as session:
-        records = list_sources(session, match=match)
-    emit(
-        records,
-        fmt,
-        [
-            Column("KEY", lambda r: r["key"]),
-            Column("TYPE", lambda r: r["type"]),
-            Column("CLASS", lambda r: r["class"]),
-            Column(
-                "AUTHORS", lambda r: [c["name"] for c in r["contributors"] if c["role"] == "author"], width=25
-            ),
-            Column("TITLE", lambda r: r["title"], width=50),
-            Column("ISSUED", lambda r: r["issued"]),
-        ],
-        empty="no sources match",
-    )
+        records = iter_sources(session, match=match)
+        emit(
+            records,
+            fmt,
+            [
+                Column("KEY", lambda r: r["key"]),
+                Column("TYPE", lambda r: r["type"]),
+                Column("CLASS", lambda r: r["class"]),
+                Column(
+                    "AUTHORS",
+                    lambda r: [c["name"] for c in r["contributors"] if c["role"] == "author"],
+                    width=25,
+                ),
+                Column("TITLE", lambda r: r["title"], width=50),
+                Column("ISSUED", lambda r: r["issued"]),
+            ],
+            empty="no sources match",
+        )
 
 
 def people(
@@ -251,22 +249,22 @@ def people(
 ) -> None:
     """List people with their native-script names and name variants."""
     from refdb.db import session_scope
-    from refdb.services.queries import list_people
+    from refdb.services.queries import iter_people
 
     with session_scope(ctx.obj) as session:
-        records = list_people(session, match=match)
-    emit(
-        records,
-        fmt,
-        [
-            Column("KEY", lambda r: r["key"]),
-            Column("NAME", lambda r: r["name"]),
-            Column("NATIVE", lambda r: r["native"]),
-            Column(
-                "VARIANTS",
-                lambda r: [f"{v['name']} ({v['scheme'] or v['kind']})" for v in r["variants"]],
-                width=60,
-            ),
-        ],
-        empty="no people match",
-    )
+        records = iter_people(session, match=match)
+        emit(
+            records,
+            fmt,
+            [
+                Column("KEY", lambda r: r["key"]),
+                Column("NAME", lambda r: r["name"]),
+                Column("NATIVE", lambda r: r["native"]),
+                Column(
+                    "VARIANTS",
+                    lambda r: [f"{v['name']} ({v['scheme'] or v['kind']})" for v in r["variants"]],
+                    width=60,
+                ),
+            ],
+            empty="no people match",
+        )

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import shutil
 import sys
 import textwrap
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, TextIO
@@ -48,33 +49,72 @@ def note(message: str) -> None:
 
 
 def emit(
-    records: Sequence[Record],
+    records: Iterable[Record],
     fmt: OutputFormat,
     columns: Sequence[Column],
     *,
     empty: str,
     out: TextIO | None = None,
 ) -> None:
+    """Records to ``out``.  JSON and CSV are written as the records come (a listing streams, memory
+    stays flat); a table or Markdown measures its columns, so it reads them all first."""
     out = out or sys.stdout
+    items = iter(records)
+    first = next(items, _NONE)
     if fmt is OutputFormat.json:
-        out.write(json.dumps(list(records), ensure_ascii=False, indent=2) + "\n")
+        _json(first, items, out)
         out.flush()
         return
-    if not records:
+    if first is _NONE:
         note(empty)
         if fmt is OutputFormat.csv:
-            _csv(records, columns, out)
+            _csv([], columns, out)
         return
+    assert isinstance(first, dict)
     if fmt is OutputFormat.csv:
-        _csv(records, columns, out)
+        _csv(itertools.chain([first], items), columns, out)
     elif fmt is OutputFormat.markdown:
-        _markdown(records, columns, out)
+        _markdown([first, *items], columns, out)
     else:
-        _table(records, columns, out)
+        _table([first, *items], columns, out)
     out.flush()
 
 
-def _csv(records: Sequence[Record], columns: Sequence[Column], out: TextIO) -> None:
+_NONE: Any = object()
+
+
+FAST_AFTER = 500  # records: a longer listing switches to msgspec's encoder (which a short one need not load)
+
+
+def _json(first: Any, rest: Iterator[Record], out: TextIO) -> None:
+    """``json.dumps(list(records), ensure_ascii=False, indent=2)``, byte for byte, a record at a time.
+
+    After the first FAST_AFTER records, through msgspec's encoder and formatter, which write the same
+    text for records (text, whole numbers, null, true/false, lists and mappings) at ~5x the speed
+    of ``json.dumps`` with an indent (a Python loop); tests/services/test_streaming.py holds them
+    to ``json.dumps``'s bytes.
+    """
+    if first is _NONE:
+        out.write("[]\n")
+        return
+
+    out.write("[\n  ")
+    out.write(json.dumps(first, ensure_ascii=False, indent=2).replace("\n", "\n  "))
+    for record in itertools.islice(rest, FAST_AFTER):  # a JSON string holds no raw newline: each is layout
+        out.write(",\n  ")
+        out.write(json.dumps(record, ensure_ascii=False, indent=2).replace("\n", "\n  "))
+    more = next(rest, _NONE)
+    if more is not _NONE:
+        import msgspec
+
+        encode, layout = msgspec.json.Encoder().encode, msgspec.json.format
+        for record in itertools.chain([more], rest):
+            out.write(",\n  ")
+            out.write(layout(encode(record), indent=2).decode().replace("\n", "\n  "))
+    out.write("\n]\n")
+
+
+def _csv(records: Iterable[Record], columns: Sequence[Column], out: TextIO) -> None:
     import csv
 
     from refdb.formats.csv import neutralize

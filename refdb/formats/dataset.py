@@ -15,9 +15,11 @@ definition (``refdb.records.schema``).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import msgspec
 
@@ -27,8 +29,8 @@ from refdb.records import KIND_OF, SECTION_OF, Dataset, Record, SourceRec
 from refdb.records.defs import MAX_KEY, date_text, partial_date
 from refdb.records.defs import bare as _bare
 
-__all__ = ["FORMAT_VERSION", "SECTION_OF", "PartialDate", "date_text", "dumps", "parse", "parse_record",
-           "partial_date", "to_plain"]  # fmt: skip
+__all__ = ["FORMAT_VERSION", "SECTION_OF", "NotStreamable", "PartialDate", "date_text", "dump_pages", "dumps",
+           "iter_parse", "parse", "parse_record", "partial_date", "plain_records", "to_plain"]  # fmt: skip
 
 FORMAT_VERSION = 1
 _WHAT = {"people": "person", "sources": "source", "tags": "tag", "claims": "claim", "quotes": "quote",
@@ -46,12 +48,17 @@ class _Located(dict[str, Any]):
     line: int = 0
 
 
-def _yaml_load(text: str, source_name: str) -> Any:
+def _loader_class(source_name: str, *, composer: bool = False) -> Any:
+    """A safe YAML loader (libyaml's C parser when PyYAML has it: ~10x faster) whose mappings know
+    their line and refuse duplicate fields.  ``composer``: with Python's composer on top, so that
+    a document can be composed a node at a time (:func:`iter_parse`)."""
     import yaml
+    from yaml.composer import Composer
 
-    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C parser when PyYAML has it: ~10x faster
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    bases = (base, Composer) if composer else (base,)
 
-    class Loader(base):  # type: ignore[valid-type,misc]  # safe: no arbitrary objects, ever
+    class Loader(*bases):  # type: ignore[misc]  # safe: no arbitrary objects, ever
         pass
 
     def construct_mapping(loader: Any, node: yaml.MappingNode) -> _Located:
@@ -69,7 +76,13 @@ def _yaml_load(text: str, source_name: str) -> Any:
         return result
 
     Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_mapping)
-    loader = Loader(text)
+    return Loader
+
+
+def _yaml_load(text: str, source_name: str) -> Any:
+    import yaml
+
+    loader = _loader_class(source_name)(text)
     try:
         return loader.get_single_data()
     except yaml.MarkedYAMLError as exc:
@@ -132,6 +145,38 @@ def _list_of(t: Any) -> Any:
     return t.item_type if isinstance(t, msgspec.inspect.ListType) else None
 
 
+_PLANS: dict[int, tuple[Any, Any, Any, bool]] = {}
+_VERBATIM: dict[int, bool] = {}
+
+
+def _plan(t: Any) -> tuple[Any, Any, Any, bool]:
+    """What a field's type asks of a value: (struct, list item type, shorthand, is text).  Worked out
+    once per type: the types are those of the cached definitions, so their ids are stable."""
+    plan = _PLANS.get(id(t))
+    if plan is None:
+        item = _list_of(t)
+        plan = (_struct_of(t), _bare(item) if item is not None else None, _extra(t, "shorthand"), _is_text(t))
+        _PLANS[id(t)] = plan
+        _KEEP.append(t)
+    return plan
+
+
+def _verbatim(t: Any) -> bool:
+    verbatim = _VERBATIM.get(id(t))
+    if verbatim is None:
+        verbatim = _VERBATIM[id(t)] = bool(_extra(t, "verbatim"))
+        _KEEP.append(t)
+    return verbatim
+
+
+_KEEP: list[Any] = []  # the types the caches above are keyed by stay alive, so their ids stay theirs
+
+
+@functools.cache
+def _fields(cls: type) -> tuple[Any, ...]:
+    return msgspec.structs.fields(cls)
+
+
 class _Normaliser:
     """Brings YAML values to the definition's types before msgspec checks them: numbers and dates
     where text is expected become text, text is stripped (except verbatim fields), empty optional
@@ -153,26 +198,26 @@ class _Normaliser:
         return out
 
     def value(self, value: Any, t: Any, f: Any, where: str, what: str) -> Any:
-        inspect = msgspec.inspect
         if value is None:
             return None
-        struct = _struct_of(t)
+        struct, item, shorthand, is_text = _plan(t)
         if struct is not None:
             return self.record(value, struct, where, f"{what}, {f.encode_name}")
-        item = _list_of(t)
         if item is not None and isinstance(value, list):
-            item = _bare(item)
-            shorthand = _extra(t, "shorthand")
             out = []
             for element in value:
                 if shorthand and isinstance(element, str):
                     element = {shorthand: element}
-                if isinstance(item, inspect.StructType):
-                    out.append(self.record(element, item, where, f"{what}, {_SINGULAR.get(f.encode_name, f.encode_name)}"))
+                if isinstance(item, msgspec.inspect.StructType):
+                    out.append(
+                        self.record(
+                            element, item, where, f"{what}, {_SINGULAR.get(f.encode_name, f.encode_name)}"
+                        )
+                    )
                 else:
                     out.append(element)
             return out
-        if _is_text(t):
+        if is_text:
             return self.text(value, t, f, where, what)
         return value
 
@@ -184,7 +229,7 @@ class _Normaliser:
         text = str(value)
         if "\x00" in text:
             raise InputError("contains a NUL byte", location=f"{where}: {what}", field=f.encode_name)
-        if not _extra(t, "verbatim"):
+        if not _verbatim(t):
             text = text.strip()
         if not text:
             if f.required:
@@ -276,7 +321,7 @@ def _set_locs(rec: Any, source_name: str, data: Any) -> None:
     line = getattr(data, "line", 0)
     if isinstance(rec, Record):
         rec.loc = f"{source_name}:{line}" if line else source_name
-        for f in msgspec.structs.fields(rec):
+        for f in _fields(type(rec)):
             value = getattr(rec, f.name)
             raw = data.get(f.encode_name) if isinstance(data, dict) else None
             if isinstance(value, Record):
@@ -307,7 +352,9 @@ def _read_text_file(rec: SourceRec, base_dir: Path | None, where: str) -> None:
         return
     path = Path(name)
     if base_dir is None or path.is_absolute() or ".." in path.parts:
-        raise InputError(f"'{name}' must be a file name beside the dataset", location=where, field="text_file")
+        raise InputError(
+            f"'{name}' must be a file name beside the dataset", location=where, field="text_file"
+        )
     full = base_dir / path
     try:
         data = full.read_bytes()
@@ -376,12 +423,126 @@ def parse(text: str, *, source_name: str, base_dir: Path | None = None) -> Datas
                              what=f"{what_kind} {key or f'#{index}'}", line=line, base_dir=base_dir)  # fmt: skip
             if record.key in seen:
                 raise InputError(
-                    f"duplicate {what_kind} key '{record.key}' (first at {seen[record.key]})", location=record.loc
+                    f"duplicate {what_kind} key '{record.key}' (first at {seen[record.key]})",
+                    location=record.loc,
                 )
             seen[record.key] = record.loc
             out.append(record)
         setattr(dataset, section, out)
     return dataset
+
+
+class NotStreamable(Exception):  # not an error: a signal to read the file whole
+    """The file is not laid out as a dump is (or has a problem): read it whole with :func:`parse`,
+    which names the problem exactly as it always has."""
+
+
+def iter_parse(path: Path, *, source_name: str, base_dir: Path | None = None) -> Iterator[tuple[str, Record]]:
+    """Read a dataset file a record at a time: (section, record), memory independent of its size.
+
+    For files laid out as ``refdb dump`` writes them: the format marker first, the sections in
+    their order, each section's keys increasing (so no key can repeat, and nothing need be kept
+    to find out).  Each record is composed, constructed and checked on its own, by the same rules
+    as :func:`parse`.  Anything else - another layout, or any problem at all - raises
+    :class:`NotStreamable` (or the record's InputError), and the caller reads the file whole with
+    :func:`parse`, which then reports the problem with its file:line as it always has.  The
+    whole file is read before the last record is yielded, so a syntax error at its end is found
+    before anything is committed.
+    """
+    import yaml
+
+    try:
+        handle = path.open("rb")
+    except OSError:
+        raise NotStreamable() from None
+    with handle:
+        head = handle.read(4)
+        handle.seek(0)
+        if head.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00")):  # UTF-16/32: the whole-file reader
+            raise NotStreamable()
+        import io
+
+        text = _NulGuard(io.TextIOWrapper(handle, encoding="utf-8-sig", errors="strict", newline=None))
+        loader = _loader_class(source_name, composer=True)(text)
+        loader.anchors = {}
+        try:
+            yield from _stream_records(loader, source_name, base_dir)
+        except (yaml.YAMLError, UnicodeDecodeError, RecursionError, ValueError):
+            raise NotStreamable() from None
+        finally:
+            loader.dispose()
+
+
+class _NulGuard:
+    """A text stream that stops at a NUL byte (the whole-file reader says on which line)."""
+
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
+
+    def read(self, size: int = -1) -> str:
+        chunk: str = self.stream.read(size)
+        if "\x00" in chunk:
+            raise NotStreamable()
+        return chunk
+
+
+def _stream_records(loader: Any, source_name: str, base_dir: Path | None) -> Iterator[tuple[str, Record]]:
+    from yaml.events import (
+        DocumentEndEvent,
+        DocumentStartEvent,
+        MappingEndEvent,
+        MappingStartEvent,
+        SequenceEndEvent,
+        SequenceStartEvent,
+        StreamEndEvent,
+        StreamStartEvent,
+    )
+    from yaml.nodes import ScalarNode
+
+    def expect(kind: Any) -> Any:
+        if not loader.check_event(kind):
+            raise NotStreamable()
+        return loader.get_event()
+
+    expect(StreamStartEvent)
+    expect(DocumentStartEvent)
+    top = expect(MappingStartEvent)
+    top_line = top.start_mark.line + 1
+    key_node = loader.compose_node(None, None)
+    if not isinstance(key_node, ScalarNode) or key_node.value != "refdb":
+        raise NotStreamable()
+    if loader.construct_document(loader.compose_node(None, None)) != FORMAT_VERSION:
+        raise NotStreamable()
+    todo = list(Dataset.SECTIONS)
+    while not loader.check_event(MappingEndEvent):
+        key_node = loader.compose_node(None, None)
+        section = key_node.value if isinstance(key_node, ScalarNode) else None
+        if section not in todo:  # unknown, repeated or out of order
+            raise NotStreamable()
+        todo = todo[todo.index(section) + 1 :]
+        if not loader.check_event(SequenceStartEvent):
+            value = loader.compose_node(None, None)
+            if isinstance(value, ScalarNode) and loader.construct_document(value) is None:
+                continue  # an empty section written as nothing
+            raise NotStreamable()
+        loader.get_event()
+        kind, what_kind, last = KIND_OF[section], _WHAT[section], None
+        index = 0
+        while not loader.check_event(SequenceEndEvent):
+            index += 1
+            item = loader.construct_document(loader.compose_node(None, None))
+            key = item.get("key") if isinstance(item, dict) else None
+            line = getattr(item, "line", 0) or top_line
+            record = _record(kind, item, source_name=source_name, what=f"{what_kind} {key or f'#{index}'}",
+                             line=line, base_dir=base_dir)  # fmt: skip
+            if last is not None and not record.key > last:
+                raise NotStreamable()  # not in key order: a repeated key must be looked for
+            last = record.key
+            yield section, record
+        loader.get_event()
+    loader.get_event()
+    expect(DocumentEndEvent)
+    expect(StreamEndEvent)
 
 
 # --------------------------------------------------------------------------------------------
@@ -413,26 +574,34 @@ _SORTED: dict[str, dict[str, Any]] = {
 }
 
 
+def plain_records(section: str, records: Iterable[Record]) -> list[dict[str, Any]]:
+    """Records of one section as plain dicts in the file's field order, sorted by key."""
+    out = []
+    for rec in sorted(records, key=lambda r: r.key):  # type: ignore[attr-defined]
+        plain = _clean(msgspec.to_builtins(rec))
+        plain.pop("text_file", None)
+        for name, order in _SORTED[section].items():
+            if name in plain:
+                plain[name] = sorted(plain[name], key=order)
+        if "curated" in plain:
+            plain["curated"] = dict(sorted(plain["curated"].items()))
+        out.append(plain)
+    return out
+
+
 def to_plain(dataset: Dataset) -> dict[str, Any]:
     """The dataset as plain dicts and lists in the file's field order, records sorted by key."""
     out: dict[str, Any] = {"refdb": FORMAT_VERSION}
     for section in Dataset.SECTIONS:
-        records = []
-        for rec in sorted(getattr(dataset, section), key=lambda r: r.key):
-            plain = _clean(msgspec.to_builtins(rec))
-            plain.pop("text_file", None)
-            for name, order in _SORTED[section].items():
-                if name in plain:
-                    plain[name] = sorted(plain[name], key=order)
-            if "curated" in plain:
-                plain["curated"] = dict(sorted(plain["curated"].items()))
-            records.append(plain)
-        out[section] = records
+        out[section] = plain_records(section, getattr(dataset, section))
     return out
 
 
-def dumps(dataset: Dataset) -> str:
-    """The dataset as YAML: stable field order, records sorted by key, long texts as blocks."""
+HEADER = "# refdb dataset — see README.md, 'The dataset format'\n"
+
+
+@functools.cache
+def _dumper() -> Any:
     import yaml
 
     class Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
@@ -443,13 +612,91 @@ def dumps(dataset: Dataset) -> str:
         return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
     Dumper.add_representer(str, represent_str)
-    header = "# refdb dataset — see README.md, 'The dataset format'\n"
-    body = yaml.dump(
-        to_plain(dataset),
-        Dumper=Dumper,
-        allow_unicode=True,
-        sort_keys=False,
-        width=100,
-        default_flow_style=False,
-    )
-    return header + body
+    return Dumper
+
+
+def _yaml_text(data: Any) -> str:
+    """``yaml.dump(data)`` with refdb's settings, byte for byte, but its nodes built directly.
+
+    PyYAML's representer (Python) costs twice the C emitter's time; plain records hold only
+    mappings, lists, text, numbers and booleans, whose nodes are built here as the representer
+    would build them (block style; ``|`` for text with line breaks).  Any other value goes
+    through the representer.
+    """
+    import io
+
+    from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+    stream = io.StringIO()
+    dumper = _dumper()(stream, default_flow_style=False, allow_unicode=True, width=100, sort_keys=False)
+    str_tag, int_tag, bool_tag = "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:bool"
+    seq_tag, map_tag = "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
+
+    def node(value: Any) -> Any:
+        kind = type(value)
+        if kind is str:
+            return ScalarNode(str_tag, value, style="|" if "\n" in value else None)
+        if kind is dict:
+            return MappingNode(map_tag, [(ScalarNode(str_tag, k) if type(k) is str and "\n" not in k else node(k),
+                                          node(v)) for k, v in value.items()], flow_style=False)  # fmt: skip
+        if kind is list:
+            return SequenceNode(seq_tag, [node(v) for v in value], flow_style=False)
+        if kind is bool:
+            return ScalarNode(bool_tag, "true" if value else "false")
+        if kind is int:
+            return ScalarNode(int_tag, str(value))
+        return dumper.represent_data(value)
+
+    try:
+        dumper.open()
+        dumper.serialize(node(data))
+        dumper.close()
+    finally:
+        dumper.dispose()
+    return stream.getvalue()
+
+
+def dumps(dataset: Dataset) -> str:
+    """The dataset as YAML: stable field order, records sorted by key, long texts as blocks."""
+    return HEADER + _yaml_text(to_plain(dataset))
+
+
+def dump_pages(pages: Iterable[tuple[str, list[Record]]], out: TextIO) -> int:
+    """Write a dataset as :func:`dumps` does, byte for byte, from pages of records read in order.
+
+    ``pages`` gives each section's records in key order, a page at a time, every section in
+    ``Dataset.SECTIONS`` order (a section may have no page, or one empty page).  Each page is
+    emitted by libyaml on its own: a block sequence under a top-level key is not indented, so the
+    page's text is exactly its part of the whole document, and memory holds one page.  Returns the
+    number of records written.
+    """
+    out.write(HEADER)
+    out.write(f"refdb: {FORMAT_VERSION}\n")
+    written = 0
+    todo = list(Dataset.SECTIONS)
+    opened = False
+    last_key: str | None = None
+    for section, records in pages:
+        while todo and todo[0] != section:  # the sections before this one are complete
+            if not opened:
+                out.write(f"{todo[0]}: []\n")
+            todo.pop(0)
+            opened, last_key = False, None
+        if not todo:
+            raise ValueError(f"section '{section}' out of order")  # a bug in the reader
+        if not records:
+            continue
+        plain = plain_records(section, records)
+        if last_key is not None and plain[0]["key"] <= last_key:
+            raise ValueError(f"pages of '{section}' are not in key order")  # a bug in the reader
+        last_key = plain[-1]["key"]
+        if not opened:
+            out.write(f"{section}:\n")
+            opened = True
+        out.write(_yaml_text(plain))
+        written += len(plain)
+    for section in todo:
+        if not opened:
+            out.write(f"{section}: []\n")
+        opened = False
+    return written

@@ -3,10 +3,10 @@
 from refdb.models.base import Base
 from refdb.models.claims import Citation, Claim, ClaimRelation, ClaimSubject, ClaimTag, Tag
 from refdb.models.comments import Comment, CommentClaim
-from refdb.models.people import Person, PersonName
+from refdb.models.people import NameWord, Person, PersonName
 from refdb.models.provenance import Curation
 from refdb.models.quotes import Quote, QuoteClaim
-from refdb.models.sources import Contributor, Source, SourceAlias
+from refdb.models.sources import Contributor, Source, SourceAlias, TitleWord
 
 # the records that have a key, by the kind name users and the dataset format use
 KEYED: dict[str, type[Base]] = {
@@ -25,6 +25,7 @@ __all__ = [
     "CommentClaim",
     "Contributor",
     "Curation",
+    "NameWord",
     "Person",
     "PersonName",
     "Quote",
@@ -32,4 +33,5 @@ __all__ = [
     "Source",
     "SourceAlias",
     "Tag",
+    "TitleWord",
 ]

@@ -51,3 +51,13 @@ class PersonName(Base):
     norm: Mapped[str] = mapped_column(Text)
 
     person: Mapped[Person] = relationship(back_populates="names")
+
+
+class NameWord(Base):
+    """A word of one of a person's names (folded, as in ``person_name.norm``): where a lookup by
+    name starts, so that it reads the few names holding the query's word instead of every name."""
+
+    __tablename__ = "name_word"
+
+    word: Mapped[str] = mapped_column(String(100), primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), primary_key=True, index=True)

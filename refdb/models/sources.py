@@ -77,3 +77,13 @@ class SourceAlias(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     source_id: Mapped[int] = mapped_column(ForeignKey("source.id", ondelete="CASCADE"), index=True)
     alias: Mapped[str] = mapped_column(String(200), unique=True)
+
+
+class TitleWord(Base):
+    """A word of a source's title or short title (folded, as in ``source.title_norm``): where a
+    lookup by title words starts."""
+
+    __tablename__ = "title_word"
+
+    word: Mapped[str] = mapped_column(String(100), primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("source.id", ondelete="CASCADE"), primary_key=True, index=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from typing import Any
 
 from sqlalchemy import func, select, text, union
@@ -23,41 +24,62 @@ def _problem(kind: str, key: str, check: str, detail: str) -> Problem:
 
 
 def run_checks(session: Session) -> list[Problem]:
-    problems: list[Problem] = []
-    problems += _anchors(session)
-    problems += _unasserted_claims(session)
-    problems += _uncited_sources(session)
-    problems += _duplicate_people(session)
-    problems += _short_titles(session)
-    problems += _engine(session)
-    problems += _search_index(session)
-    return problems
+    return list(iter_checks(session))
 
 
-def _anchors(session: Session) -> list[Problem]:
-    out = []
-    texts = dict(session.execute(select(Source.id, Source.text).where(Source.text.is_not(None))).all())
-    keys = dict(session.execute(select(Source.id, Source.key)).all())
-    rows = session.execute(
-        select(Claim.key, Citation.source_id, Citation.anchor_exact, Citation.anchor_prefix, Citation.anchor_suffix,
-               Citation.anchor_start)
-        .join(Claim, Claim.id == Citation.claim_id).where(Citation.anchor_exact.is_not(None))
-    )  # fmt: skip
-    for row in rows:
-        out += _anchor(texts.get(row[1]), row[2] or "", row[3], row[4], row[5], "claim", row[0], keys[row[1]])
-    for key, source_id, exact, prefix, suffix, start in session.execute(
-        select(Quote.key, Quote.found_source_id, Quote.text, Quote.anchor_prefix, Quote.anchor_suffix, Quote.anchor_start)
-        .where(Quote.found_source_id.in_(list(texts)))
+def iter_checks(session: Session) -> Iterator[Problem]:
+    """The problems, check by check, as they are found: the rows are read from the cursor, so
+    memory holds what a check must compare (the people's names, for duplicates), not the tables."""
+    yield from _anchors(session)
+    yield from _unasserted_claims(session)
+    yield from _uncited_sources(session)
+    yield from _duplicate_people(session)
+    yield from _short_titles(session)
+    yield from _engine(session)
+    yield from _search_index(session)
+
+
+def _rows(session: Session, query: Any) -> Any:
+    return session.connection().execution_options(yield_per=1000).execute(query)
+
+
+def _anchors(session: Session) -> Iterator[Problem]:
+    texts = _TextCache(session)
+    for key, source_id, source_key, exact, prefix, suffix, start in _rows(session,
+        select(Claim.key, Citation.source_id, Source.key, Citation.anchor_exact, Citation.anchor_prefix,
+               Citation.anchor_suffix, Citation.anchor_start)
+        .join(Claim, Claim.id == Citation.claim_id).join(Source, Source.id == Citation.source_id)
+        .where(Citation.anchor_exact.is_not(None)).order_by(Citation.id)
     ):  # fmt: skip
-        assert source_id is not None
-        out += _anchor(texts.get(source_id), exact, prefix, suffix, start, "quote", key, keys[source_id])
-    for key, source_id, exact, prefix, suffix, start in session.execute(
-        select(Comment.key, Comment.answers_source_id, Comment.text, Comment.anchor_prefix, Comment.anchor_suffix,
-               Comment.anchor_start)
-        .where(Comment.anchor_start.is_not(None))
+        yield from _anchor(texts.get(source_id), exact or "", prefix, suffix, start, "claim", key, source_key)
+    for key, source_id, source_key, exact, prefix, suffix, start in _rows(session,
+        select(Quote.key, Quote.found_source_id, Source.key, Quote.text, Quote.anchor_prefix, Quote.anchor_suffix,
+               Quote.anchor_start)
+        .join(Source, Source.id == Quote.found_source_id).where(Source.text.is_not(None))
+        .order_by(Quote.id)
     ):  # fmt: skip
-        out += _anchor(texts.get(source_id), exact, prefix, suffix, start, "comment", key, keys[source_id])
-    return out
+        yield from _anchor(texts.get(source_id), exact, prefix, suffix, start, "quote", key, source_key)
+    for key, source_id, source_key, exact, prefix, suffix, start in _rows(session,
+        select(Comment.key, Comment.answers_source_id, Source.key, Comment.text, Comment.anchor_prefix,
+               Comment.anchor_suffix, Comment.anchor_start)
+        .join(Source, Source.id == Comment.answers_source_id).where(Comment.anchor_start.is_not(None))
+        .order_by(Comment.id)
+    ):  # fmt: skip
+        yield from _anchor(texts.get(source_id), exact, prefix, suffix, start, "comment", key, source_key)
+
+
+class _TextCache:
+    """The texts that anchors point into, each read once when first asked for (only sources that
+    anchors point into are read: the few that hold their text)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.texts: dict[int | None, str | None] = {}
+
+    def get(self, source_id: int | None) -> str | None:
+        if source_id not in self.texts:
+            self.texts[source_id] = self.session.scalar(select(Source.text).where(Source.id == source_id))
+        return self.texts[source_id]
 
 
 def _anchor(text_: str | None, exact: str, prefix: str | None, suffix: str | None, start: int | None, kind: str,
@@ -72,26 +94,21 @@ def _anchor(text_: str | None, exact: str, prefix: str | None, suffix: str | Non
     return []
 
 
-def _unasserted_claims(session: Session) -> list[Problem]:
+def _unasserted_claims(session: Session) -> Iterator[Problem]:
     """Every claim needs a source that asserts it; a myth, one that reports or rejects it."""
     asserted = select(Citation.claim_id).where(Citation.stance.in_(ASSERTING_STANCES))
     cited = select(Citation.claim_id)
-    out = [
-        _problem("claim", key, "asserted", "no source asserts, supports or reports it")
-        for key in session.scalars(
-            select(Claim.key).where(Claim.id.not_in(asserted), Claim.kind != "myth").order_by(Claim.key)
-        )
-    ]
-    out += [
-        _problem("claim", key, "asserted", "a myth that no source reports or rejects")
-        for key in session.scalars(
-            select(Claim.key).where(Claim.id.not_in(cited), Claim.kind == "myth").order_by(Claim.key)
-        )
-    ]
-    return out
+    for (key,) in _rows(
+        session, select(Claim.key).where(Claim.id.not_in(asserted), Claim.kind != "myth").order_by(Claim.key)
+    ):
+        yield _problem("claim", key, "asserted", "no source asserts, supports or reports it")
+    for (key,) in _rows(
+        session, select(Claim.key).where(Claim.id.not_in(cited), Claim.kind == "myth").order_by(Claim.key)
+    ):
+        yield _problem("claim", key, "asserted", "a myth that no source reports or rejects")
 
 
-def _uncited_sources(session: Session) -> list[Problem]:
+def _uncited_sources(session: Session) -> Iterator[Problem]:
     used: Any = union(
         select(Citation.source_id),
         select(Quote.origin_source_id).where(Quote.origin_source_id.is_not(None)),
@@ -99,10 +116,8 @@ def _uncited_sources(session: Session) -> list[Problem]:
         select(Comment.answers_source_id),
         select(Comment.source_id).where(Comment.source_id.is_not(None)),
     )
-    return [
-        _problem("source", key, "cited", "no claim, quote or comment refers to it")
-        for key in session.scalars(select(Source.key).where(Source.id.not_in(used)).order_by(Source.key))
-    ]
+    for (key,) in _rows(session, select(Source.key).where(Source.id.not_in(used)).order_by(Source.key)):
+        yield _problem("source", key, "cited", "no claim, quote or comment refers to it")
 
 
 def _duplicate_people(session: Session) -> list[Problem]:
@@ -141,23 +156,19 @@ def _duplicate_people(session: Session) -> list[Problem]:
     ]
 
 
-def _short_titles(session: Session) -> list[Problem]:
-    out = [
-        _problem("source", key, "title", "no title (cite it by adding one with 'refdb edit source')")
-        for key in session.scalars(select(Source.key).where(Source.title.is_(None)).order_by(Source.key))
-    ]
-    for key, title in session.execute(
+def _short_titles(session: Session) -> Iterator[Problem]:
+    for (key,) in _rows(session, select(Source.key).where(Source.title.is_(None)).order_by(Source.key)):
+        yield _problem("source", key, "title", "no title (cite it by adding one with 'refdb edit source')")
+    for key, title in _rows(
+        session,
         select(Source.key, Source.title)
         .where(Source.short_title.is_(None), Source.title.is_not(None))
-        .order_by(Source.key)
+        .order_by(Source.key),
     ):
         if title is None:
             continue
         if ":" in title or len(title.split()) > NEEDS_SHORT_TITLE_WORDS:
-            out.append(
-                _problem("source", key, "short title", "no short title for short notes (its title is long)")
-            )
-    return out
+            yield _problem("source", key, "short title", "no short title for short notes (its title is long)")
 
 
 def _engine(session: Session) -> list[Problem]:

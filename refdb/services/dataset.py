@@ -9,9 +9,11 @@ definition, table by table (no query per record).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
 from refdb.models import (
@@ -21,11 +23,13 @@ from refdb.models import (
     ClaimRelation,
     ClaimSubject,
     ClaimTag,
+    Comment,
     CommentClaim,
     Contributor,
     Curation,
     Person,
     PersonName,
+    Quote,
     QuoteClaim,
     Source,
     SourceAlias,
@@ -49,8 +53,8 @@ from refdb.records import (
     SourceRec,
     TagRec,
 )
-from refdb.records.defs import date_text
-from refdb.services.store import SCALARS, LoadReport, write
+from refdb.records.defs import KIND_OF, SECTION_OF, date_text
+from refdb.services.store import SCALARS, LoadReport, database_is_empty, write, write_batches
 
 
 def load_dataset(session: Session, dataset: Dataset) -> LoadReport:
@@ -58,176 +62,308 @@ def load_dataset(session: Session, dataset: Dataset) -> LoadReport:
     return write(session, dataset)
 
 
+PAGE = 1000  # records read or written at a time: memory holds one page, whatever the database's size
+BULK_BYTES = 256 * 1024  # a file this large into an empty database: the search index is rebuilt once
+
+
+def load_file(session: Session, path: Path, *, batch: int = PAGE) -> LoadReport:
+    """Merge a dataset file into the database a batch of records at a time (memory stays flat).
+
+    For files laid out as a dump is; raises :class:`refdb.formats.dataset.NotStreamable` (or the
+    first problem's InputError) otherwise, and the caller rolls back and reads the file whole
+    (:func:`refdb.formats.dataset.parse` and :func:`load_dataset`), which names any problem.
+    """
+    from refdb.formats import dataset as fmt
+
+    try:
+        size = path.stat().st_size
+    except OSError:
+        raise fmt.NotStreamable() from None  # the whole-file reader says what is wrong with the path
+    records = fmt.iter_parse(path, source_name=str(path), base_dir=path.parent)
+    suspend = size >= BULK_BYTES and database_is_empty(session)
+    return write_batches(session, _batched(records, batch), suspend=suspend)
+
+
+def copy_database(source: Session, target: Session) -> LoadReport:
+    """Every record of one database into another, a page at a time."""
+    pages = ((KIND_OF[section], records) for section, records in iter_pages(source))
+    return write_batches(target, pages, suspend=database_is_empty(target))
+
+
+def _batched(records: Iterable[tuple[str, Any]], size: int) -> Iterator[tuple[str, list[Any]]]:
+    """(section, record) pairs as (kind, batch) lists of one kind, at most ``size`` long."""
+    batch: list[Any] = []
+    current: str | None = None
+    for section, record in records:
+        if batch and (section != current or len(batch) >= size):
+            yield KIND_OF[current or section], batch
+            batch = []
+        current = section
+        batch.append(record)
+    if batch and current is not None:
+        yield KIND_OF[current], batch
+
+
 def _scalars(kind: str, row: Any) -> dict[str, Any]:
     """A record's own fields from its table row, by the definition's field-to-column mapping."""
     return {attr: getattr(row, column) for attr, column in SCALARS[kind]}
 
 
+def _t(model: Any) -> Table:
+    return model.__table__  # type: ignore[no-any-return]
+
+
 def export_dataset(session: Session, only: tuple[str, str] | None = None) -> Dataset:
-    """The whole database as dataset records, read table by table (no query per record).
+    """The whole database as dataset records (or, with ``only=(kind, key)``, that one record).
 
-    ``only=(kind, key)`` exports that one record (kind: person, source, tag, claim, quote, comment).
+    Holds everything in memory: for the whole database, :func:`iter_pages` streams instead.
     """
-    models: dict[str, Any] = dict(KEYED)
+    data = Dataset()
+    for section, records in iter_pages(session, only=only):
+        getattr(data, section).extend(records)
+    return data
 
-    def rows(kind: str) -> Any:
-        model = models[kind]
-        if only is None:
-            return session.scalars(select(model))
-        if only[0] != kind:
-            return []
-        return session.scalars(select(model).where(model.key == only[1]))
 
-    def links(query: Any, column: Any, kind: str) -> Any:
-        if only is None:
-            return session.scalars(query)
-        if only[0] != kind:
-            return []
-        model = models[kind]
-        return session.scalars(query.where(column.in_(select(model.id).where(model.key == only[1]))))
+def iter_pages(
+    session: Session, *, only: tuple[str, str] | None = None, page: int = PAGE
+) -> Iterator[tuple[str, list[Any]]]:
+    """The database as (section, records) pages, each section's records in key order.
 
-    person_key = dict(session.execute(select(Person.id, Person.key)).all())
-    source_key = dict(session.execute(select(Source.id, Source.key)).all())
-    tag_key = dict(session.execute(select(Tag.id, Tag.key)).all())
-    claim_key = dict(session.execute(select(Claim.id, Claim.key)).all())
+    Keyset pagination: each page is the next ``page`` rows by key, and its nested records (names,
+    citations, ...) are read for that page alone, joined to the keys they refer to, so memory holds
+    one page and the statements per page are fixed.  Key order is byte order (``COLLATE "C"`` on
+    PostgreSQL), the order a dump sorts in.  ``only=(kind, key)``: that one record.
+    """
+    conn = session.connection()
+    byte_order = conn.dialect.name == "postgresql"
+    for kind, section in SECTION_OF.items():
+        if only is not None and only[0] != kind:
+            continue
+        table = _t(KEYED[kind])
+        key = table.c.key.collate("C") if byte_order else table.c.key
+        last: str | None = None
+        while True:
+            query = _MAIN[kind]()
+            if only is not None:
+                query = query.where(table.c.key == only[1])
+            elif last is not None:
+                query = query.where(key > last)
+            rows = list(conn.execute(query.order_by(key).limit(page)))
+            if rows or last is None:
+                yield section, _build(kind, conn, rows) if rows else []
+            if len(rows) < page or only is not None:
+                break
+            last = rows[-1].key
 
-    curated: dict[tuple[str, int], dict[str, str]] = defaultdict(dict)
-    curation_query = select(Curation)
-    if only is not None:
-        curation_query = curation_query.where(
-            Curation.record_kind == only[0],
-            Curation.record_id.in_(select(models[only[0]].id).where(models[only[0]].key == only[1])),
-        )
-    for row in session.scalars(curation_query):
-        curated[(row.record_kind, row.record_id)][row.field] = row.basis
 
-    variants: dict[int, list[NameRec]] = defaultdict(list)
-    for n in links(
-        select(PersonName).order_by(PersonName.person_id, PersonName.id), PersonName.person_id, "person"
-    ):
-        if n.kind not in DERIVED_NAME_KINDS:
-            variants[n.person_id].append(NameRec(name=n.name, kind=n.kind, scheme=n.scheme, note=n.note))
-    people = [
-        PersonRec(**_scalars("person", p), variants=variants[p.id], curated=curated[("person", p.id)])
-        for p in rows("person")
-    ]
+def _main_person() -> Any:
+    return select(_t(Person))
 
-    contributors: dict[int, list[ContributorRec]] = defaultdict(list)
-    for c in links(
-        select(Contributor).order_by(Contributor.source_id, Contributor.role, Contributor.position),
-        Contributor.source_id,
-        "source",
-    ):
-        contributors[c.source_id].append(ContributorRec(person=person_key[c.person_id], role=c.role))
-    aliases: dict[int, list[str]] = defaultdict(list)
-    for a in links(select(SourceAlias).order_by(SourceAlias.source_id, SourceAlias.id), SourceAlias.source_id,
-                   "source"):  # fmt: skip
-        aliases[a.source_id].append(a.alias)
-    sources = [
+
+def _main_source() -> Any:
+    return select(_t(Source))
+
+
+def _main_tag() -> Any:
+    return select(_t(Tag))
+
+
+def _main_claim() -> Any:
+    return select(_t(Claim))
+
+
+def _main_quote() -> Any:
+    quote, person, origin, found = _t(Quote), _t(Person).alias("speaker"), _t(Source).alias("origin"), \
+        _t(Source).alias("found")  # fmt: skip
+    return select(quote, person.c.key.label("speaker_key"), origin.c.key.label("origin_key"),
+                  found.c.key.label("found_key")).select_from(
+        quote.outerjoin(person, person.c.id == quote.c.speaker_id)
+        .outerjoin(origin, origin.c.id == quote.c.origin_source_id)
+        .outerjoin(found, found.c.id == quote.c.found_source_id)
+    )  # fmt: skip
+
+
+def _main_comment() -> Any:
+    comment, person, answers, own = _t(Comment), _t(Person).alias("author"), _t(Source).alias("answers"), \
+        _t(Source).alias("own")  # fmt: skip
+    return select(comment, person.c.key.label("author_key"), answers.c.key.label("answers_key"),
+                  own.c.key.label("own_key")).select_from(
+        comment.outerjoin(person, person.c.id == comment.c.author_id)
+        .join(answers, answers.c.id == comment.c.answers_source_id)
+        .outerjoin(own, own.c.id == comment.c.source_id)
+    )  # fmt: skip
+
+
+_MAIN: dict[str, Callable[[], Any]] = {
+    "person": _main_person, "source": _main_source, "tag": _main_tag, "claim": _main_claim,
+    "quote": _main_quote, "comment": _main_comment,
+}  # fmt: skip
+
+
+def _grouped(conn: Any, query: Any) -> dict[int, list[Any]]:
+    """Rows of a link query, by their first column (the owner's id)."""
+    out: dict[int, list[Any]] = defaultdict(list)
+    for row in conn.execute(query):
+        out[row[0]].append(row)
+    return out
+
+
+def _build(kind: str, conn: Any, rows: list[Any]) -> list[Any]:
+    """One page of records of a kind from their rows, with their nested records (a statement each)."""
+    ids = [r.id for r in rows]
+    curation = _t(Curation)
+    curated: dict[int, dict[str, str]] = defaultdict(dict)
+    for chunk in _chunks(ids):
+        for record_id, field, basis in conn.execute(
+            select(curation.c.record_id, curation.c.field, curation.c.basis).where(
+                curation.c.record_kind == kind, curation.c.record_id.in_(chunk)
+            )
+        ):
+            curated[record_id][field] = basis
+    return _BUILDERS[kind](conn, rows, ids, curated)
+
+
+def _chunks(ids: list[int], size: int = 900) -> Iterator[list[int]]:
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+def _links(conn: Any, ids: list[int], make: Callable[[list[int]], Any]) -> dict[int, list[Any]]:
+    out: dict[int, list[Any]] = defaultdict(list)
+    for chunk in _chunks(ids):
+        for owner, rows in _grouped(conn, make(chunk)).items():
+            out[owner].extend(rows)
+    return out
+
+
+def _people(conn: Any, rows: list[Any], ids: list[int], curated: dict[int, dict[str, str]]) -> list[Any]:
+    name = _t(PersonName)
+    names = _links(conn, ids, lambda chunk: select(name.c.person_id, name.c.name, name.c.kind, name.c.scheme,
+                                                   name.c.note).where(name.c.person_id.in_(chunk),
+                                                                      name.c.kind.not_in(DERIVED_NAME_KINDS))
+                   .order_by(name.c.person_id, name.c.id))  # fmt: skip
+    return [
+        PersonRec(**_scalars("person", p), curated=curated[p.id],
+                  variants=[NameRec(name=n.name, kind=n.kind, scheme=n.scheme, note=n.note) for n in names[p.id]])
+        for p in rows
+    ]  # fmt: skip
+
+
+def _sources(conn: Any, rows: list[Any], ids: list[int], curated: dict[int, dict[str, str]]) -> list[Any]:
+    contributor, person, alias = _t(Contributor), _t(Person), _t(SourceAlias)
+    contributors = _links(conn, ids, lambda chunk: select(contributor.c.source_id, person.c.key, contributor.c.role)
+                          .join(person, person.c.id == contributor.c.person_id)
+                          .where(contributor.c.source_id.in_(chunk))
+                          .order_by(contributor.c.source_id, contributor.c.role, contributor.c.position))  # fmt: skip
+    aliases = _links(conn, ids, lambda chunk: select(alias.c.source_id, alias.c.alias)
+                     .where(alias.c.source_id.in_(chunk)).order_by(alias.c.source_id, alias.c.id))  # fmt: skip
+    return [
         SourceRec(
             **_scalars("source", s),
-            contributors=contributors[s.id],
-            aliases=aliases[s.id],
-            issued=date_text((s.issued_year, s.issued_month, s.issued_day)) if s.issued_year is not None
+            contributors=[ContributorRec(person=c.key, role=c.role) for c in contributors[s.id]],
+            aliases=[a.alias for a in aliases[s.id]],
+            issued=date_text((s.issued_year, s.issued_month, s.issued_day))
+            if s.issued_year is not None
             else s.issued_literal,
-            curated=curated[("source", s.id)],
+            curated=curated[s.id],
         )
-        for s in rows("source")
+        for s in rows
     ]
-    tags = [TagRec(**_scalars("tag", t)) for t in rows("tag")]
 
-    claim_tags: dict[int, list[str]] = defaultdict(list)
-    for ct in links(select(ClaimTag), ClaimTag.claim_id, "claim"):
-        claim_tags[ct.claim_id].append(tag_key[ct.tag_id])
-    subjects: dict[int, list[str]] = defaultdict(list)
-    for cs in links(
-        select(ClaimSubject).order_by(ClaimSubject.claim_id, ClaimSubject.position),
-        ClaimSubject.claim_id,
-        "claim",
-    ):
-        subjects[cs.claim_id].append(person_key[cs.person_id])
-    citations: dict[int, list[CitationRec]] = defaultdict(list)
-    for cit in links(
-        select(Citation).order_by(Citation.claim_id, Citation.position), Citation.claim_id, "claim"
-    ):
-        anchor = (
-            Anchor(exact=cit.anchor_exact, prefix=cit.anchor_prefix, suffix=cit.anchor_suffix)
-            if cit.anchor_exact is not None
-            else None
-        )
-        citations[cit.claim_id].append(
-            CitationRec(
-                source=source_key[cit.source_id],
-                stance=cit.stance,
-                locator=cit.locator,
-                label=cit.label,
-                anchor=anchor,
-                note=cit.note,
-            )
-        )
-    relations: dict[int, list[RelationRec]] = defaultdict(list)
-    for rel in links(select(ClaimRelation), ClaimRelation.from_claim_id, "claim"):
-        relations[rel.from_claim_id].append(
-            RelationRec(relation=rel.relation, claim=claim_key[rel.to_claim_id], note=rel.note)
-        )
-    claims = [
+
+def _tags(conn: Any, rows: list[Any], ids: list[int], curated: dict[int, dict[str, str]]) -> list[Any]:
+    return [TagRec(**_scalars("tag", t)) for t in rows]
+
+
+def _claims(conn: Any, rows: list[Any], ids: list[int], curated: dict[int, dict[str, str]]) -> list[Any]:
+    claim_tag, tag, subject, person = _t(ClaimTag), _t(Tag), _t(ClaimSubject), _t(Person)
+    citation, source, relation, other = _t(Citation), _t(Source), _t(ClaimRelation), _t(Claim).alias("other")
+    tags = _links(conn, ids, lambda chunk: select(claim_tag.c.claim_id, tag.c.key)
+                  .join(tag, tag.c.id == claim_tag.c.tag_id).where(claim_tag.c.claim_id.in_(chunk)))  # fmt: skip
+    about = _links(conn, ids, lambda chunk: select(subject.c.claim_id, person.c.key)
+                   .join(person, person.c.id == subject.c.person_id).where(subject.c.claim_id.in_(chunk))
+                   .order_by(subject.c.claim_id, subject.c.position))  # fmt: skip
+    citations = _links(conn, ids, lambda chunk: select(citation, source.c.key.label("source_key"))
+                       .join(source, source.c.id == citation.c.source_id).where(citation.c.claim_id.in_(chunk))
+                       .order_by(citation.c.claim_id, citation.c.position))  # fmt: skip
+    relations = _links(conn, ids, lambda chunk: select(relation.c.from_claim_id, relation.c.relation, other.c.key,
+                                                       relation.c.note)
+                       .join(other, other.c.id == relation.c.to_claim_id)
+                       .where(relation.c.from_claim_id.in_(chunk)))  # fmt: skip
+    # a citation row's first column is its own id: regroup by claim
+    by_claim: dict[int, list[CitationRec]] = defaultdict(list)
+    for cits in citations.values():
+        for cit in cits:
+            anchor = (Anchor(exact=cit.anchor_exact, prefix=cit.anchor_prefix, suffix=cit.anchor_suffix)
+                      if cit.anchor_exact is not None else None)  # fmt: skip
+            by_claim[cit.claim_id].append(CitationRec(source=cit.source_key, stance=cit.stance, locator=cit.locator,
+                                                      label=cit.label, anchor=anchor, note=cit.note))  # fmt: skip
+    return [
         ClaimRec(
             **_scalars("claim", c),
-            tags=claim_tags[c.id],
-            about=subjects[c.id],
-            citations=citations[c.id],
-            relations=relations[c.id],
-            curated=curated[("claim", c.id)],
+            tags=[t.key for t in tags[c.id]],
+            about=[p.key for p in about[c.id]],
+            citations=by_claim[c.id],
+            relations=[RelationRec(relation=r.relation, claim=r.key, note=r.note) for r in relations[c.id]],
+            curated=curated[c.id],
         )
-        for c in rows("claim")
+        for c in rows
     ]
 
-    quote_claims: dict[int, list[str]] = defaultdict(list)
-    for qc in links(select(QuoteClaim), QuoteClaim.quote_id, "quote"):
-        quote_claims[qc.quote_id].append(claim_key[qc.claim_id])
-    quotes = []
-    for q in rows("quote"):
+
+def _quotes(conn: Any, rows: list[Any], ids: list[int], curated: dict[int, dict[str, str]]) -> list[Any]:
+    quote_claim, claim = _t(QuoteClaim), _t(Claim)
+    claims = _links(conn, ids, lambda chunk: select(quote_claim.c.quote_id, claim.c.key)
+                    .join(claim, claim.c.id == quote_claim.c.claim_id).where(quote_claim.c.quote_id.in_(chunk)))  # fmt: skip
+    out = []
+    for q in rows:
         context: Context | None = None
         if q.anchor_prefix is not None or q.anchor_suffix is not None:
             context = Context(prefix=q.anchor_prefix, suffix=q.anchor_suffix)
-        quotes.append(
+        out.append(
             QuoteRec(
                 **_scalars("quote", q),
-                speaker=person_key[q.speaker_id] if q.speaker_id else None,
-                origin=PlaceRec(source=source_key[q.origin_source_id], locator=q.origin_locator,
-                                label=q.origin_label) if q.origin_source_id else None,
-                found_in=PlaceRec(source=source_key[q.found_source_id], locator=q.found_locator,
-                                  label=q.found_label) if q.found_source_id else None,
+                speaker=q.speaker_key,
+                origin=PlaceRec(source=q.origin_key, locator=q.origin_locator, label=q.origin_label)
+                if q.origin_key else None,
+                found_in=PlaceRec(source=q.found_key, locator=q.found_locator, label=q.found_label)
+                if q.found_key else None,
                 anchor=context,
-                claims=quote_claims[q.id],
-                curated=curated[("quote", q.id)],
+                claims=[c.key for c in claims[q.id]],
+                curated=curated[q.id],
             )
-        )
+        )  # fmt: skip
+    return out
 
-    disputes: dict[int, list[DisputeRec]] = defaultdict(list)
-    for cc in links(select(CommentClaim), CommentClaim.comment_id, "comment"):
-        disputes[cc.comment_id].append(
-            DisputeRec(claim=claim_key[cc.claim_id], stance=cc.stance, note=cc.note)
-        )
-    comments = []
-    for cm in rows("comment"):
-        anchor_c: Context | None = None
+
+def _comments(conn: Any, rows: list[Any], ids: list[int], curated: dict[int, dict[str, str]]) -> list[Any]:
+    comment_claim, claim = _t(CommentClaim), _t(Claim)
+    disputes = _links(conn, ids, lambda chunk: select(comment_claim.c.comment_id, claim.c.key, comment_claim.c.stance,
+                                                      comment_claim.c.note)
+                      .join(claim, claim.c.id == comment_claim.c.claim_id)
+                      .where(comment_claim.c.comment_id.in_(chunk)))  # fmt: skip
+    out = []
+    for cm in rows:
+        anchor: Context | None = None
         if cm.anchor_prefix is not None or cm.anchor_suffix is not None:
-            anchor_c = Context(prefix=cm.anchor_prefix, suffix=cm.anchor_suffix)
-        comments.append(
+            anchor = Context(prefix=cm.anchor_prefix, suffix=cm.anchor_suffix)
+        out.append(
             CommentRec(
                 **_scalars("comment", cm),
-                answers=source_key[cm.answers_source_id],
-                author=person_key[cm.author_id] if cm.author_id else None,
-                date=date_text((cm.date_year, cm.date_month, cm.date_day)) if cm.date_year is not None else None,
-                source=source_key[cm.source_id] if cm.source_id else None,
-                anchor=anchor_c,
-                disputes=disputes[cm.id],
-                curated=curated[("comment", cm.id)],
+                answers=cm.answers_key,
+                author=cm.author_key,
+                date=date_text((cm.date_year, cm.date_month, cm.date_day))
+                if cm.date_year is not None
+                else None,
+                source=cm.own_key,
+                anchor=anchor,
+                disputes=[DisputeRec(claim=d.key, stance=d.stance, note=d.note) for d in disputes[cm.id]],
+                curated=curated[cm.id],
             )
         )
-    return Dataset(
-        people=people, sources=sources, tags=tags, claims=claims, quotes=quotes, comments=comments
-    )
+    return out
 
 
+_BUILDERS: dict[str, Callable[[Any, list[Any], list[int], dict[int, dict[str, str]]], list[Any]]] = {
+    "person": _people, "source": _sources, "tag": _tags, "claim": _claims, "quote": _quotes, "comment": _comments,
+}  # fmt: skip

@@ -14,7 +14,7 @@ from sqlalchemy import CompoundSelect, Select, and_, bindparam, func, or_, selec
 from sqlalchemy.orm import Session
 
 from refdb.errors import NotFoundError, UsageError
-from refdb.models import Claim, Contributor, Person, PersonName, Source, SourceAlias, Tag
+from refdb.models import Claim, Contributor, NameWord, Person, PersonName, Source, SourceAlias, Tag, TitleWord
 from refdb.textnorm import fold, like_escape
 
 MAX_QUERY = 1000
@@ -35,22 +35,37 @@ def _folded(text: str, what: str) -> str:
 _person, _person_name, _source, _contributor, _alias = (
     Person.__table__, PersonName.__table__, Source.__table__, Contributor.__table__, SourceAlias.__table__,
 )  # fmt: skip
+_name_word, _title_word = NameWord.__table__, TitleWord.__table__
+MAX_WORD = 100  # the word tables' length (services.store.MAX_WORD)
+
+
+def _word(folded: str) -> str:
+    """The query's word a lookup starts from in a word table: its longest (the rarest, as a rule)."""
+    return max(folded.split(), key=len)[:MAX_WORD]
 
 
 def person_params(query: str, prefix: str = "p") -> dict[str, str]:
     folded = _folded(query, "person")
-    return {f"{prefix}_phrase": f"% {like_escape(folded)} %", f"{prefix}_key": query.strip().lower()}
+    return {f"{prefix}_phrase": f"% {like_escape(folded)} %", f"{prefix}_key": query.strip().lower(),
+            f"{prefix}_word": _word(folded)}  # fmt: skip
+
+
+def _names_with_word(param: str) -> Any:
+    """The names of the people one of whose names has the word: the word table's index, not a scan."""
+    return _person_name.c.person_id.in_(select(_name_word.c.person_id).where(_name_word.c.word == bindparam(param)))
 
 
 @lru_cache(maxsize=8)
 def person_ids_template(prefix: str = "p") -> IdQuery:
     """Persons any of whose names contains the query as whole words, or whose key is the query.
 
-    A statement with bound parameters (see person_params), built once per process.
+    The word table narrows the names to those of people who have the query's longest word; the
+    phrase is then matched on those alone.  A statement with bound parameters (see person_params),
+    built once per process.
     """
     return union(
         select(_person_name.c.person_id).where(
-            _person_name.c.norm.like(bindparam(f"{prefix}_phrase"), escape="\\")
+            _names_with_word(f"{prefix}_word"), _person_name.c.norm.like(bindparam(f"{prefix}_phrase"), escape="\\")
         ),
         select(_person.c.id).where(_person.c.key == bindparam(f"{prefix}_key")),
     )
@@ -66,8 +81,9 @@ def source_params(query: str, prefix: str = "s") -> tuple[tuple[int, bool], dict
     exact = query.strip().lower()
     words = folded.split()
     params = {f"{prefix}_phrase": f"% {like_escape(folded)} %", f"{prefix}_key": exact,
-              f"{prefix}_alias": query.strip()}  # fmt: skip
+              f"{prefix}_alias": query.strip(), f"{prefix}_word": _word(folded)}  # fmt: skip
     params.update({f"{prefix}_w{i}": f"% {like_escape(word)} %" for i, word in enumerate(words)})
+    params.update({f"{prefix}_t{i}": word[:MAX_WORD] for i, word in enumerate(words)})
     return (len(words), bool(_KEY_CHARS.match(exact))), params
 
 
@@ -75,14 +91,17 @@ def source_params(query: str, prefix: str = "s") -> tuple[tuple[int, bool], dict
 def source_ids_template(shape: tuple[int, bool], prefix: str = "s") -> IdQuery:
     """Sources whose key is the query, one of whose contributors matches it, or whose title has its words."""
     n_words, keyish = shape
+    # the title word table gives the sources having every word; the LIKE then reads only those
     by_title = and_(
-        *[_source.c.title_norm.like(bindparam(f"{prefix}_w{i}"), escape="\\") for i in range(n_words)]
-    )
+        *[_source.c.id.in_(select(_title_word.c.source_id).where(_title_word.c.word == bindparam(f"{prefix}_t{i}")))
+          for i in range(n_words)],
+        *[_source.c.title_norm.like(bindparam(f"{prefix}_w{i}"), escape="\\") for i in range(n_words)],
+    )  # fmt: skip
     fuzzy = union(
         select(_source.c.id).where(by_title),
         select(_contributor.c.source_id)
         .join(_person_name, _person_name.c.person_id == _contributor.c.person_id)
-        .where(_person_name.c.norm.like(bindparam(f"{prefix}_phrase"), escape="\\")),
+        .where(_names_with_word(f"{prefix}_word"), _person_name.c.norm.like(bindparam(f"{prefix}_phrase"), escape="\\")),
     )
     # a citation key or an alias (an imported key, as written) names one source and nothing else: that
     # source when there is one, else the fuzzy matches

@@ -7,6 +7,7 @@ one query for the rows, one per kind of related data, keyed by id.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from functools import cache, lru_cache
 from typing import Any
 
@@ -94,7 +95,24 @@ def list_claims(
     descending: bool = False,
     keys: list[str] | None = None,
 ) -> list[Record]:
-    """Claims, with the citations that matched (all of a claim's citations when no source is given).
+    """Claims, with the citations that matched (all of a claim's citations when no source is given)."""
+    return list(iter_claims(session, source=source, person=person, tag=tag, kind=kind, disputed=disputed, after=after, limit=limit, descending=descending, keys=keys))
+
+
+def iter_claims(
+    session: Session,
+    *,
+    source: str | None = None,
+    person: str | None = None,
+    tag: str | None = None,
+    kind: str | None = None,
+    disputed: bool = False,
+    after: str | None = None,
+    limit: int | None = None,
+    descending: bool = False,
+    keys: list[str] | None = None,
+) -> Iterator[Record]:
+    """:func:`list_claims`, streamed: memory holds one page of claims, whatever the database's size.
 
     ``after`` and ``limit`` page through the claims in key order, ``descending`` in reverse (keyset
     pagination: a page starts after the last key shown, found through the key's unique index, never
@@ -125,11 +143,16 @@ def list_claims(
         source_shape, person is not None, tag is not None, disputed, kind is not None,
         (descending, after is not None) if limit is not None else None, keys is not None,
     )  # fmt: skip
-    out: list[Record] = []
-    by_id: dict[int, Record] = {}
-    for row in session.connection().execute(query, params):
-        record = by_id.get(row.id)
-        if record is None:
+    page: list[tuple[int, Record]] = []
+    record: Record | None = None
+    current = None
+    for row in _streamed(session, query, params):
+        if row.id != current:
+            if record is not None:
+                page.append((current, record))  # type: ignore[arg-type]
+                if len(page) >= PAGE:
+                    yield from _claims_page(session, page, disputed)
+                    page = []
             subjects = sorted(
                 (part.split(":", 1) for part in (row.about or "").split(_SEP) if part),
                 key=lambda pair: int(pair[0]),
@@ -139,8 +162,8 @@ def list_claims(
                 "tags": sorted(t for t in (row.tags or "").split(_SEP) if t),
                 "about": [name for _, name in subjects], "citations": [],
             }  # fmt: skip
-            by_id[row.id] = record
-            out.append(record)
+            current = row.id
+        assert record is not None
         if row.source is not None:
             record["citations"].append(
                 {
@@ -151,11 +174,39 @@ def list_claims(
                     "label": row.label,
                 }
             )
+    if record is not None:
+        page.append((current, record))  # type: ignore[arg-type]
+    if page or disputed:
+        yield from _claims_page(session, page, disputed)
+
+PAGE = 900  # rows handled at a time by the streamed listings (and the ids of one IN list)
+
+
+def _streamed(session: Session, query: Any, params: dict[str, Any] | None = None) -> Any:
+    """A statement's rows, fetched from the cursor a page at a time (server-side on PostgreSQL)."""
+    return session.connection().execution_options(yield_per=PAGE).execute(query, params or {})
+
+
+def _pages(rows: Any) -> Iterator[list[Any]]:
+    """Rows in pages of PAGE; one empty page when there are none (a listing's statements are fixed)."""
+    page: list[Any] = []
+    sent = False
+    for row in rows:
+        page.append(row)
+        if len(page) >= PAGE:
+            yield page
+            page, sent = [], True
+    if page or not sent:
+        yield page
+
+
+def _claims_page(session: Session, page: list[tuple[int, Record]], disputed: bool) -> Iterator[Record]:
     if disputed:
-        disputes = _disputes_for(session, list(by_id))
-        for claim_id, record in by_id.items():
+        disputes = _disputes_for(session, [claim_id for claim_id, _ in page])
+        for claim_id, record in page:
             record["disputed_by"] = disputes.get(claim_id, [])
-    return out
+    for _, record in page:
+        yield record
 
 
 @lru_cache(maxsize=64)
@@ -365,7 +416,21 @@ def list_quotes(
     key: str | None = None,
     claim_id: int | None = None,
 ) -> list[Record]:
-    """Quotes; ``speaker_id``, ``source_id`` and ``claim_id`` select by one record's id (its page)."""
+    return list(iter_quotes(session, speaker=speaker, source=source, claim=claim, speaker_id=speaker_id, source_id=source_id, key=key, claim_id=claim_id))
+
+
+def iter_quotes(
+    session: Session,
+    *,
+    speaker: str | None = None,
+    source: str | None = None,
+    claim: str | None = None,
+    speaker_id: int | None = None,
+    source_id: int | None = None,
+    key: str | None = None,
+    claim_id: int | None = None,
+) -> Iterator[Record]:
+    """Streamed a page at a time. Quotes; ``speaker_id``, ``source_id`` and ``claim_id`` select by one record's id (its page)."""
     origin = _alias(Source, "origin")
     found = _alias(Source, "found_in")
     query = (
@@ -406,28 +471,27 @@ def list_quotes(
         claim_id = lookup.get_claim(session, claim).id
     if claim_id is not None:
         query = query.where(Quote.id.in_(select(QuoteClaim.quote_id).where(QuoteClaim.claim_id == claim_id)))
-    rows = session.execute(query.order_by(Quote.key)).all()
-    claims: dict[int, list[str]] = defaultdict(list)
-    for chunk in _in_chunks([r[0] for r in rows]):
-        for quote_id, key in session.execute(
-            select(QuoteClaim.quote_id, Claim.key)
-            .join(Claim, Claim.id == QuoteClaim.claim_id)
-            .where(QuoteClaim.quote_id.in_(chunk))
-            .order_by(Claim.key)
-        ):
-            claims[quote_id].append(key)
-    return [
-        {
-            "key": key,
-            "text": text,
-            "speaker": speaker_name,
-            "origin": {"source": okey, "title": otitle, "locator": oloc, "label": olabel} if okey else None,
-            "found_in": {"source": fkey, "title": ftitle, "locator": floc, "label": flabel} if fkey else None,
-            "claims": claims.get(qid, []),
-            "note": note,
-        }
-        for qid, key, text, speaker_name, okey, otitle, oloc, olabel, fkey, ftitle, floc, flabel, note in rows
-    ]
+    for rows in _pages(_streamed(session, query.order_by(Quote.key))):
+        claims: dict[int, list[str]] = defaultdict(list)
+        for chunk in _in_chunks([r[0] for r in rows]):
+            for quote_id, key in session.execute(
+                select(QuoteClaim.quote_id, Claim.key)
+                .join(Claim, Claim.id == QuoteClaim.claim_id)
+                .where(QuoteClaim.quote_id.in_(chunk))
+                .order_by(Claim.key)
+            ):
+                claims[quote_id].append(key)
+        for qid, key, text, speaker_name, okey, otitle, oloc, olabel, fkey, ftitle, floc, flabel, note in rows:
+            yield {
+                "key": key,
+                "text": text,
+                "speaker": speaker_name,
+                "origin": {"source": okey, "title": otitle, "locator": oloc, "label": olabel} if okey else None,
+                "found_in": {"source": fkey, "title": ftitle, "locator": floc, "label": flabel} if fkey else None,
+                "claims": claims.get(qid, []),
+                "note": note,
+            }
+
 
 
 def list_comments(
@@ -439,7 +503,19 @@ def list_comments(
     key: str | None = None,
     claim_id: int | None = None,
 ) -> list[Record]:
-    """Counter-comments; ``answers_id``, ``author_id``, ``claim_id``: by the answered source's, author's or claim's id."""
+    return list(iter_comments(session, claim=claim, answers_id=answers_id, author_id=author_id, key=key, claim_id=claim_id))
+
+
+def iter_comments(
+    session: Session,
+    *,
+    claim: str | None = None,
+    answers_id: int | None = None,
+    author_id: int | None = None,
+    key: str | None = None,
+    claim_id: int | None = None,
+) -> Iterator[Record]:
+    """Streamed a page at a time. Counter-comments; ``answers_id``, ``author_id``, ``claim_id``: by the answered source's, author's or claim's id."""
     answered = _alias(Source, "answered")
     query = (
         select(
@@ -469,31 +545,35 @@ def list_comments(
         query = query.where(
             Comment.id.in_(select(CommentClaim.comment_id).where(CommentClaim.claim_id == claim_id))
         )
-    rows = session.execute(query.order_by(Comment.key)).all()
-    links: dict[int, list[Record]] = defaultdict(list)
-    for chunk in _in_chunks([r[0] for r in rows]):
-        for comment_id, key, stance, note in session.execute(
-            select(CommentClaim.comment_id, Claim.key, CommentClaim.stance, CommentClaim.note)
-            .join(Claim, Claim.id == CommentClaim.claim_id)
-            .where(CommentClaim.comment_id.in_(chunk))
-            .order_by(Claim.key)
-        ):
-            links[comment_id].append({"claim": key, "stance": stance, "note": note})
-    return [
-        {
-            "key": key,
-            "text": text,
-            "author": author or label or "anonymous",
-            "date": format_partial((year, month, day)),
-            "answers": answers,
-            "claims": links.get(cid, []),
-            "note": note,
-        }
-        for cid, key, text, author, label, year, month, day, answers, note in rows
-    ]
+    for rows in _pages(_streamed(session, query.order_by(Comment.key))):
+        links: dict[int, list[Record]] = defaultdict(list)
+        for chunk in _in_chunks([r[0] for r in rows]):
+            for comment_id, key, stance, note in session.execute(
+                select(CommentClaim.comment_id, Claim.key, CommentClaim.stance, CommentClaim.note)
+                .join(Claim, Claim.id == CommentClaim.claim_id)
+                .where(CommentClaim.comment_id.in_(chunk))
+                .order_by(Claim.key)
+            ):
+                links[comment_id].append({"claim": key, "stance": stance, "note": note})
+        for cid, key, text, author, label, year, month, day, answers, note in rows:
+            yield {
+                "key": key,
+                "text": text,
+                "author": author or label or "anonymous",
+                "date": format_partial((year, month, day)),
+                "answers": answers,
+                "claims": links.get(cid, []),
+                "note": note,
+            }
+
 
 
 def list_sources(session: Session, *, match: str | None = None) -> list[Record]:
+    return list(iter_sources(session, match=match))
+
+
+def iter_sources(session: Session, *, match: str | None = None) -> Iterator[Record]:
+    """:func:`list_sources`, streamed a page at a time."""
     query = select(
         Source.id,
         Source.key,
@@ -511,53 +591,55 @@ def list_sources(session: Session, *, match: str | None = None) -> list[Record]:
     )
     if match is not None:
         query = query.where(Source.id.in_(lookup.source_ids(match)))
-    rows = session.execute(query.order_by(Source.key)).all()
-    people: dict[int, list[Record]] = defaultdict(list)
-    for chunk in _in_chunks([r.id for r in rows]):
-        for source_id, role, name in session.execute(
-            select(Contributor.source_id, Contributor.role, Person.display_name)
-            .join(Person, Person.id == Contributor.person_id)
-            .where(Contributor.source_id.in_(chunk))
-            .order_by(Contributor.source_id, Contributor.role, Contributor.position)
-        ):
-            people[source_id].append({"name": name, "role": role})
-    return [
-        {
-            "key": r.key,
-            "type": r.csl_type,
-            "class": r.source_class,
-            "genre": r.genre,
-            "title": r.title,
-            "short_title": r.short_title,
-            "contributors": people.get(r.id, []),
-            "publisher": r.publisher,
-            "place": r.place,
-            "issued": format_partial((r.issued_year, r.issued_month, r.issued_day)) or r.issued_literal,
-        }
-        for r in rows
-    ]
+    for rows in _pages(_streamed(session, query.order_by(Source.key))):
+        people: dict[int, list[Record]] = defaultdict(list)
+        for chunk in _in_chunks([r.id for r in rows]):
+            for source_id, role, name in session.execute(
+                select(Contributor.source_id, Contributor.role, Person.display_name)
+                .join(Person, Person.id == Contributor.person_id)
+                .where(Contributor.source_id.in_(chunk))
+                .order_by(Contributor.source_id, Contributor.role, Contributor.position)
+            ):
+                people[source_id].append({"name": name, "role": role})
+        for r in rows:
+            yield {
+                "key": r.key,
+                "type": r.csl_type,
+                "class": r.source_class,
+                "genre": r.genre,
+                "title": r.title,
+                "short_title": r.short_title,
+                "contributors": people.get(r.id, []),
+                "publisher": r.publisher,
+                "place": r.place,
+                "issued": format_partial((r.issued_year, r.issued_month, r.issued_day)) or r.issued_literal,
+            }
+
 
 
 def list_people(session: Session, *, match: str | None = None) -> list[Record]:
+    return list(iter_people(session, match=match))
+
+
+def iter_people(session: Session, *, match: str | None = None) -> Iterator[Record]:
+    """:func:`list_people`, streamed a page at a time."""
     query = select(Person.id, Person.key, Person.display_name, Person.native_name, Person.note)
     if match is not None:
         query = query.where(Person.id.in_(lookup.person_ids(match)))
-    rows = session.execute(query.order_by(Person.key)).all()
-    variants: dict[int, list[Record]] = defaultdict(list)
-    for chunk in _in_chunks([r.id for r in rows]):
-        for person_id, name, kind, scheme in session.execute(
-            select(PersonName.person_id, PersonName.name, PersonName.kind, PersonName.scheme)
-            .where(PersonName.person_id.in_(chunk), PersonName.kind.not_in(DERIVED_NAME_KINDS))
-            .order_by(PersonName.person_id, PersonName.id)
-        ):
-            variants[person_id].append({"name": name, "kind": kind, "scheme": scheme})
-    return [
-        {
-            "key": r.key,
-            "name": r.display_name,
-            "native": r.native_name,
-            "variants": variants.get(r.id, []),
-            "note": r.note,
-        }
-        for r in rows
-    ]
+    for rows in _pages(_streamed(session, query.order_by(Person.key))):
+        variants: dict[int, list[Record]] = defaultdict(list)
+        for chunk in _in_chunks([r.id for r in rows]):
+            for person_id, name, kind, scheme in session.execute(
+                select(PersonName.person_id, PersonName.name, PersonName.kind, PersonName.scheme)
+                .where(PersonName.person_id.in_(chunk), PersonName.kind.not_in(DERIVED_NAME_KINDS))
+                .order_by(PersonName.person_id, PersonName.id)
+            ):
+                variants[person_id].append({"name": name, "kind": kind, "scheme": scheme})
+        for r in rows:
+            yield {
+                "key": r.key,
+                "name": r.display_name,
+                "native": r.native_name,
+                "variants": variants.get(r.id, []),
+                "note": r.note,
+            }

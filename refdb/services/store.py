@@ -40,9 +40,11 @@ from refdb.models import (
     CommentClaim,
     Contributor,
     Curation,
+    NameWord,
     PersonName,
     QuoteClaim,
     SourceAlias,
+    TitleWord,
 )
 from refdb.records import (
     RECORDS,
@@ -197,6 +199,16 @@ LINKS: dict[str, dict[str, Link]] = {
     "comment": {"disputes": _link(CommentClaim, "comment_id", "claim_id", "stance", "note")},
 }
 CURATION: Table = Curation.__table__  # type: ignore[assignment]
+NAMES: Table = LINKS["person"]["names"].table
+NAME_WORD: Table = NameWord.__table__  # type: ignore[assignment]
+TITLE_WORD: Table = TitleWord.__table__  # type: ignore[assignment]
+MAX_WORD = 100  # as the word tables hold them (a lookup also checks the whole text)
+
+
+def words_of(norm: str | None) -> set[str]:
+    """The words of a folded, padded text (``person_name.norm``, ``source.title_norm``) as the word
+    tables hold them: where a lookup by name or title words starts."""
+    return {word[:MAX_WORD] for word in (norm or "").split()}
 
 
 def _curation_link(kind: str) -> Link:
@@ -214,6 +226,8 @@ class Store:
         self.alias_ids: dict[
             str, int
         ] = {}  # source alias -> source id (references only, never a record's key)
+        # (claim id, its relations as (target key, relation, note, loc), existed, changed otherwise)
+        self.deferred: list[tuple[int, list[tuple[str, str, str | None, str]], bool, bool]] = []
 
     # -- references ------------------------------------------------------------------------------
     def prefetch(self, kind: str, keys: Iterable[str]) -> None:
@@ -267,7 +281,27 @@ class Store:
         self.session.expire_all()  # ORM objects read before this write see its rows
         return self.report
 
-    def _write_kind(self, kind: str, records: list[Any]) -> None:
+    def write_batches(self, batches: Iterable[tuple[str, list[Any]]], *, suspend: bool = False) -> LoadReport:
+        """Store records arriving in batches, each of one kind, the kinds in reference order (a
+        stream: a dump read a page at a time, another database's pages).  Memory holds one batch:
+        what the store knows of ids and texts is forgotten after each (references are read back
+        by key), and a claim's relations to claims not yet written wait for the end."""
+        if suspend:
+            suspend_index(self.session)
+        for kind, records in batches:
+            if not records:
+                continue
+            self.prefetch(kind, (r.key for r in records))
+            self._write_kind(kind, records, defer=True)
+            self.ids = {k: {} for k in KINDS}
+            self.texts = {}
+        self._write_deferred()
+        if suspend:
+            resume_index(self.session)
+        self.session.expire_all()
+        return self.report
+
+    def _write_kind(self, kind: str, records: list[Any], *, defer: bool = False) -> None:
         refs: Callable[[list[Any]], None] = getattr(self, f"_prefetch_{kind}", lambda records: None)
         refs(records)
         existing = {r.key: self.ids[kind][r.key] for r in records if r.key in self.ids[kind]}
@@ -278,33 +312,63 @@ class Store:
                 self.texts[self.ids["source"][rec.key]] = rec.text
             self._check_aliases(records)
         owners = [self.ids[kind][r.key] for r in records]
+        # relations to claims this write has not reached yet (a stream) are stored at its end
+        later = ({i for i, r in enumerate(records) if any(rel.claim not in self.ids["claim"] for rel in r.relations)}
+                 if defer and kind == "claim" else set())  # fmt: skip
         links: dict[str, list[list[tuple[Any, ...]]]] = {name: [] for name in LINKS[kind]}
-        for rec, owner in zip(records, owners, strict=True):
-            for name, values in self._links(kind, rec, owner).items():
+        for i, (rec, owner) in enumerate(zip(records, owners, strict=True)):
+            for name, values in self._links(kind, rec, owner, relations=i not in later).items():
                 links[name].append(values)
         old = {existing[r.key] for r in records if r.key in existing}
         for name, link in LINKS[kind].items():
-            changed |= self._store_links(link, owners, links[name], old)
+            if name == "relations" and later:
+                ready = [owners[i] for i in range(len(records)) if i not in later]
+                changed |= self._store_links(link, ready, links[name], old)
+            else:
+                changed |= self._store_links(link, owners, links[name], old)
         curation = [sorted(getattr(r, "curated", {}).items()) for r in records]
         changed |= self._store_links(_curation_link(kind), owners, curation, old)
-        for rec in records:
+        for i, rec in enumerate(records):
             rid = self.ids[kind][rec.key]
-            if rec.key not in existing:
-                self.report.added[kind] += 1
-            elif rid in changed:
-                self.report.updated[kind] += 1
+            if i in later:
+                relations = [(rel.claim, rel.relation, rel.note, rel.loc or rec.loc) for rel in rec.relations]
+                self.deferred.append((rid, relations, rec.key in existing, rid in changed))
             else:
-                self.report.unchanged[kind] += 1
+                self._count(kind, rec.key not in existing, rid in changed)
+
+    def _count(self, kind: str, added: bool, changed: bool) -> None:
+        if added:
+            self.report.added[kind] += 1
+        elif changed:
+            self.report.updated[kind] += 1
+        else:
+            self.report.unchanged[kind] += 1
+
+    def _write_deferred(self) -> None:
+        """The relations that waited for the claims they point at, and the counts of their claims."""
+        link = LINKS["claim"]["relations"]
+        for chunk in _chunks(self.deferred):
+            self.prefetch("claim", (target for _, relations, _, _ in chunk for target, *_ in relations))
+            owners = [rid for rid, *_ in chunk]
+            desired = [[(self.id("claim", target, loc), relation, note) for target, relation, note, loc in relations]
+                       for _, relations, _, _ in chunk]  # fmt: skip
+            old = {rid for rid, _, existed, _ in chunk if existed}
+            changed = self._store_links(link, owners, desired, old)
+            for rid, _, existed, before in chunk:
+                self._count("claim", not existed, before or rid in changed)
+        self.deferred = []
 
     def _store_rows(self, kind: str, records: list[Any], rows: list[dict[str, Any]],
                     existing: dict[str, int]) -> set[int]:  # fmt: skip
         """Insert the new rows, update the changed ones; the ids of changed records."""
         table = TABLES[kind]
         fresh = [row for rec, row in zip(records, rows, strict=True) if rec.key not in existing]
-        for key, rid in zip(
-            (row["key"] for row in fresh), insert_rows(self.session, table, fresh), strict=True
-        ):
+        fresh_ids = insert_rows(self.session, table, fresh)
+        for key, rid in zip((row["key"] for row in fresh), fresh_ids, strict=True):
             self.ids[kind][key] = rid
+        if kind == "source":
+            self._replace_words(TITLE_WORD, "source_id", {rid: words_of(row["title_norm"])
+                                                          for rid, row in zip(fresh_ids, fresh, strict=True)}, [])  # fmt: skip
         changed: set[int] = set()
         olds = [
             (existing[rec.key], row) for rec, row in zip(records, rows, strict=True) if rec.key in existing
@@ -325,7 +389,20 @@ class Store:
             statement = update(table).where(table.c.id == bindparam("_id"))
             statement = statement.values({c: bindparam(f"_{c}") for c in columns})
             self.session.execute(statement, updates, execution_options={"synchronize_session": False})
+        if kind == "source" and updates:
+            at = columns.index("title_norm")
+            retitled = {rid: words_of(row["title_norm"]) for rid, row in olds
+                        if rid in changed and current[rid][at] != row["title_norm"]}  # fmt: skip
+            self._replace_words(TITLE_WORD, "source_id", retitled, list(retitled))
         return changed
+
+    def _replace_words(self, table: Table, owner: str, words: dict[int, set[str]], stale: list[int]) -> None:
+        """The word rows of these owners (the ``stale`` ones had words before): a DELETE, an INSERT."""
+        for chunk in _chunks(stale):
+            self.session.execute(delete(table).where(table.c[owner].in_(chunk)))
+        rows = [{"word": word, owner: rid} for rid, ws in words.items() for word in sorted(ws)]
+        if rows:
+            self.session.execute(insert(table), rows)
 
     def _store_links(self, link: Link, owners: list[int], desired: list[list[tuple[Any, ...]]],
                      old: set[int]) -> set[int]:  # fmt: skip
@@ -367,6 +444,12 @@ class Store:
                 )
         if rows:
             self.session.execute(insert(table), rows)
+        if table is NAMES:  # a person's name words follow their names
+            at = link.columns.index("norm")
+            desired_of = dict(zip(owners, desired, strict=True))
+            self._replace_words(NAME_WORD, "person_id",
+                                {o: set().union(*(words_of(v[at]) for v in desired_of[o])) for o in replace},
+                                [o for o in replace if o in old])  # fmt: skip
         return {o for o in replace if o in old}
 
     def _check_aliases(self, records: list[SourceRec]) -> None:
@@ -474,7 +557,7 @@ class Store:
         }  # fmt: skip
 
     # -- links per kind ------------------------------------------------------------------------------
-    def _links(self, kind: str, rec: Any, owner: int) -> dict[str, list[tuple[Any, ...]]]:
+    def _links(self, kind: str, rec: Any, owner: int, *, relations: bool = True) -> dict[str, list[tuple[Any, ...]]]:
         if kind == "person":
             return {"names": [(n, k, s, note, padded(n))
                               for n, k, s, note in person_name_rows(rec.name, rec.native, rec.variants)]}  # fmt: skip
@@ -486,7 +569,7 @@ class Store:
                 contributors.append((c.role, positions[c.role], self.id("person", c.person, rec.loc)))
             return {"contributors": contributors, "aliases": [(a,) for a in rec.aliases]}
         if kind == "claim":
-            return self._claim_links(rec)
+            return self._claim_links(rec, relations=relations)
         if kind == "quote":
             return {"claims": [(self.id("claim", c, rec.loc),) for c in rec.claims]}
         if kind == "comment":
@@ -494,7 +577,7 @@ class Store:
                                  for d in rec.disputes]}  # fmt: skip
         return {}
 
-    def _claim_links(self, rec: ClaimRec) -> dict[str, list[tuple[Any, ...]]]:
+    def _claim_links(self, rec: ClaimRec, *, relations: bool = True) -> dict[str, list[tuple[Any, ...]]]:
         citations = []
         for position, cit in enumerate(rec.citations, start=1):
             loc = cit.loc or rec.loc
@@ -507,19 +590,25 @@ class Store:
             citations.append((sid, position, cit.stance, cit.locator, cit.label,
                               anchor.exact if anchor else None, anchor.prefix if anchor else None,
                               anchor.suffix if anchor else None, start, cit.note))  # fmt: skip
-        return {
+        out: dict[str, list[tuple[Any, ...]]] = {
             "tags": [(self.id("tag", t, rec.loc),) for t in rec.tags],
             "about": [(self.id("person", p, rec.loc), i) for i, p in enumerate(rec.about, start=1)],
             "citations": citations,
-            "relations": [
-                (self.id("claim", r.claim, r.loc or rec.loc), r.relation, r.note) for r in rec.relations
-            ],
         }
+        if relations:
+            out["relations"] = [(self.id("claim", r.claim, r.loc or rec.loc), r.relation, r.note)
+                                for r in rec.relations]  # fmt: skip
+        return out
 
 
 def write(session: Session, dataset: Dataset) -> LoadReport:
     """Store the records (the caller owns the transaction)."""
     return Store(session).write(dataset)
+
+
+def write_batches(session: Session, batches: Iterable[tuple[str, list[Any]]], *, suspend: bool = False) -> LoadReport:
+    """Store a stream of batches of records (see :meth:`Store.write_batches`)."""
+    return Store(session).write_batches(batches, suspend=suspend)
 
 
 def write_records(session: Session, kind: str, records: list[Record]) -> LoadReport:
@@ -594,4 +683,5 @@ def _plural(n: int, kind: str) -> str:
     return f"{n} {'people' if kind == 'person' else kind + 's'}"
 
 
-__all__ = ["LoadReport", "Store", "insert_rows", "own_row", "person_name_rows", "title_norm", "write"]
+__all__ = ["LoadReport", "Store", "insert_rows", "own_row", "person_name_rows", "title_norm",
+           "words_of", "write", "write_batches"]
