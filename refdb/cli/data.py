@@ -45,15 +45,19 @@ def dump(
         Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing --output file.")] = False,
+    no_history: Annotated[bool, typer.Option("--no-history", help="Leave out the history of changes.")] = False,
 ) -> None:
     """Write the whole database as a dataset file: sorted and stable, so two dumps diff cleanly."""
     from refdb.cli.output import open_output
     from refdb.db import session_scope
     from refdb.formats import dataset as fmt
     from refdb.services.dataset import export_dataset
+    from refdb.services.history import export_history
 
     with session_scope(ctx.obj) as session:
         data = export_dataset(session)
+        if not no_history:
+            data.history = export_history(session)
     text = fmt.dumps(data)
     with open_output(output, force=force) as out:
         out.write(text)

@@ -46,6 +46,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "check": ("refdb.cli.data", "check"),
     "db": ("refdb.cli.dbcmd", "db_app"),
     "serve": ("refdb.cli.serve", "serve"),
+    "history": ("refdb.cli.history", "history"),
+    "undo": ("refdb.cli.history", "undo"),
 }
 
 
