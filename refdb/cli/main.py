@@ -48,6 +48,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "serve": ("refdb.cli.serve", "serve"),
     "history": ("refdb.cli.history", "history"),
     "undo": ("refdb.cli.history", "undo"),
+    "user": ("refdb.cli.user", "user_app"),
 }
 
 
