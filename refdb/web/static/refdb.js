@@ -91,6 +91,15 @@
     }
     document.addEventListener("mouseup", update);
     document.addEventListener("keyup", update);
+    // only the fields of the chosen kind of annotation
+    var action = form.querySelector("#ann-action");
+    function fields() {
+      form.querySelectorAll("[data-for]").forEach(function (label) {
+        label.hidden = label.getAttribute("data-for").split(" ").indexOf(action.value) < 0;
+      });
+    }
+    action.addEventListener("change", fields);
+    fields();
   }
 
   document.addEventListener("DOMContentLoaded", function () {
