@@ -116,7 +116,7 @@ def _load(session: Session, kind: str, rec: Any, version: int | None = None) -> 
 def _begin(session: Session, kind: str, key: str, action: str, version: int | None = None) -> int:
     """Before a read-modify-write of one record: note it for the history, and return the version the
     write must find (the caller's, from a form, or the one read now), so that no edit is lost."""
-    current = store.version_of(session, kind, key)
+    current = store.version_of(session, kind, key, lock=True)  # concurrent editors of it wait their turn
     if current is None:
         raise NotFoundError(f"no {kind} with key '{key}'")
     if version is not None and version != current:

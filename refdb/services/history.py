@@ -29,6 +29,7 @@ from refdb.errors import NotFoundError
 from refdb.formats import dataset as fmt
 from refdb.models import KEYED, Change, ChangeRecord
 from refdb.records import ChangeEntryRec, ChangeRec
+from refdb.services.history_file import dumps
 
 _PENDING = "refdb_change"
 
@@ -101,10 +102,6 @@ def renamed(session: Session, kind: str, old: str, new: str) -> None:
         entry.key = new
 
 
-def _dumps(plain: dict[str, Any] | None) -> str | None:
-    return None if plain is None else json.dumps(plain, ensure_ascii=False, sort_keys=True)
-
-
 @event.listens_for(Session, "before_commit")
 def _finish(session: Session) -> None:
     pending: _Pending | None = session.info.pop(_PENDING, None)
@@ -120,7 +117,7 @@ def _finish(session: Session) -> None:
             session.execute(update(model).where(model.key == entry.key).values(version=model.version + 1))
         rows.append({"kind": entry.kind, "key": entry.key,
                      "old_key": entry.old_key if entry.old_key != entry.key else None,
-                     "before": _dumps(entry.before), "after": _dumps(after)})  # fmt: skip
+                     "before": dumps(entry.before), "after": dumps(after)})  # fmt: skip
     if not rows:
         return
     at = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
@@ -206,7 +203,7 @@ def later_changes(session: Session, change_id: int, kind: str, keys: set[str]) -
     return [_entry(c, r) for c, r in session.execute(query)]
 
 
-# -- the dataset file's history section ----------------------------------------------------------
+# -- the dataset file's history section (read back by refdb.services.history_file) ------------------
 
 
 def export_history(session: Session) -> list[ChangeRec]:
@@ -222,36 +219,3 @@ def export_history(session: Session) -> list[ChangeRec]:
             before=json.loads(rec.before) if rec.before else None,
             after=json.loads(rec.after) if rec.after else None))  # fmt: skip
     return list(changes.values())
-
-
-def store_history(session: Session, changes: list[ChangeRec]) -> int:
-    """Write a file's history: changes the database lacks are added under their numbers; one it
-    holds already must be the same change.  Returns how many were added."""
-    from refdb.errors import InputError
-
-    have = {c.id: (c.at, c.actor, c.action) for c in session.scalars(select(Change))}
-    added = 0
-    for change in sorted(changes, key=lambda c: c.id):
-        if change.id in have:
-            if have[change.id] != (change.at, change.actor, change.action):
-                raise InputError(
-                    f"history change {change.id} differs from the database's change {change.id}; load a "
-                    "history only into its own database or a new one (or dump with --no-history)",
-                    location=change.loc,
-                )
-            continue
-        session.execute(
-            insert(Change).values(id=change.id, at=change.at, actor=change.actor, action=change.action)
-        )
-        session.execute(insert(ChangeRecord), [
-            {"change_id": change.id, "position": i, "kind": r.kind, "key": r.key, "old_key": r.old_key,
-             "before": _dumps(r.before), "after": _dumps(r.after)}
-            for i, r in enumerate(change.records, start=1)])  # fmt: skip
-        added += 1
-    if added and session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy import text
-
-        session.execute(
-            text("SELECT setval(pg_get_serial_sequence('change', 'id'), (SELECT max(id) FROM change))")
-        )
-    return added

@@ -231,7 +231,7 @@ class Store:
         if suspend:
             resume_index(self.session)
         if dataset.history:  # a dump's history, kept under its change numbers
-            from refdb.services.history import store_history
+            from refdb.services.history_file import store_history
 
             store_history(self.session, dataset.history)
         self.session.expire_all()  # ORM objects read before this write see its rows
@@ -476,10 +476,12 @@ def write_records(session: Session, kind: str, records: list[Record],
     return Store(session, expect).write(Dataset(**{SECTION_OF[kind]: records}))  # type: ignore[arg-type]
 
 
-def version_of(session: Session, kind: str, key: str) -> int | None:
-    """The record's version: 1 when stored, raised by every write that changes it."""
+def version_of(session: Session, kind: str, key: str, *, lock: bool = False) -> int | None:
+    """The record's version: 1 when stored, raised by every write that changes it.  ``lock``: hold
+    the row until the transaction ends (PostgreSQL; SQLite's writer holds the whole database)."""
     table = TABLES[kind]
-    found = session.scalar(select(table.c.version).where(table.c.key == key))
+    query = select(table.c.version).where(table.c.key == key)
+    found = session.scalar(query.with_for_update() if lock else query)
     return int(found) if found is not None else None
 
 
