@@ -17,7 +17,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from refdb.errors import ConflictError, NotFoundError, RefdbError
-from refdb.web import api, claims, editing, people, search, sources
+from refdb.web import api, claims, editing, history, people, search, sources
 from refdb.web.auth import (
     USER_COOKIE,
     Forbidden,
@@ -197,6 +197,7 @@ def create_app(url: str | None = None, token: str | None = None, write: bool | N
         Route("/login", login, methods=["GET", "POST"]),
         Route("/logout", logout, methods=["POST"]),
         *editing.routes,
+        *history.routes,
         *claims.routes,
         *sources.routes,
         *people.routes,

@@ -166,3 +166,8 @@ def test_a_stale_claim_edit_gets_the_conflict_page_with_both(web: TestClient, ap
     assert "First editor&#39;s wording." in response.text and "Second editor&#39;s wording." in response.text
     claim = json.loads(invoke(app_url, "claim", CLAIM, "--format", "json").stdout)
     assert claim["text"] == "First editor's wording."
+    history = web.get(f"/history/claim/{CLAIM}")
+    assert history.status_code == 200
+    assert "change 1" in history.text and "browser: edit claim" in history.text and "· ed ·" in history.text
+    assert "First editor&#39;s wording." in history.text
+    assert web.get("/history/nonsense/x").status_code == 404
