@@ -146,7 +146,7 @@ def add_source(
     ] = None,
     text_file: Annotated[
         Path | None,
-        typer.Option("--text-file", help="A UTF-8 file with the source's full text (for anchors)."),
+        typer.Option("--text-file", help="The source's full text (for anchors): UTF-8 text or Markdown, HTML or PDF."),
     ] = None,
     note_: Note = None,
     curated: Curated = None,
@@ -156,9 +156,9 @@ def add_source(
 
     text = None
     if text_file is not None:
-        from refdb.formats.text import read_file
+        from refdb.formats.document import document_text
 
-        text = read_file(text_file)
+        text = document_text(text_file)
 
     def action(session: Any) -> str:
         contributors = [

@@ -60,15 +60,18 @@ def dump(
         Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing --output file.")] = False,
+    no_history: Annotated[bool, typer.Option("--no-history", help="Leave out the history of changes.")] = False,
 ) -> None:
     """Write the whole database as a dataset file: sorted and stable, so two dumps diff cleanly."""
     from refdb.cli.output import open_output
     from refdb.db import session_scope
     from refdb.formats import dataset as fmt
     from refdb.services.dataset import iter_pages
+    from refdb.services.history import export_history
 
     with session_scope(ctx.obj) as session, open_output(output, force=force) as out:
-        count = fmt.dump_pages(iter_pages(session), out)  # a page at a time: memory stays flat
+        history = None if no_history else export_history(session)
+        count = fmt.dump_pages(iter_pages(session), out, history)  # a page at a time: memory stays flat
     if output is not None:
         note(f"wrote {count} records to {output}")
 

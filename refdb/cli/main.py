@@ -46,6 +46,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "check": ("refdb.cli.data", "check"),
     "db": ("refdb.cli.dbcmd", "db_app"),
     "serve": ("refdb.cli.serve", "serve"),
+    "history": ("refdb.cli.history", "history"),
+    "undo": ("refdb.cli.history", "undo"),
+    "user": ("refdb.cli.user", "user_app"),
 }
 
 

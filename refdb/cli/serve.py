@@ -36,8 +36,11 @@ def serve(
     workers: Annotated[
         int, typer.Option("--workers", min=1, max=64, help="Worker processes (each one answers requests).")
     ] = 1,
+    write: Annotated[
+        bool, typer.Option("--write", help="Turn editing on: signed-in editors (refdb user) annotate and edit.")
+    ] = False,
 ) -> None:
-    """Serve the database in a browser, read-only: claims, sources, people, search, JSON API."""
+    """Serve the database in a browser: claims, sources, people, search, JSON API; --write lets editors edit."""
     import socket
 
     from refdb.db.session import ensure_schema
@@ -58,11 +61,17 @@ def serve(
         except OSError as exc:
             raise ConflictError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
     os.environ["REFDB_DATABASE_URL"] = url  # the workers open the same database
+    if write:
+        import secrets
+
+        os.environ["REFDB_SERVE_WRITE"] = "1"
+        os.environ.setdefault("REFDB_SERVE_SECRET", secrets.token_hex(32))  # one signing key for every worker
     import uvicorn
 
     shown = f"[{host}]" if ":" in host else host
     note(
-        f"refdb serve: http://{shown}:{port}/ (read-only{', token required' if token else ''}; Ctrl-C stops)"
+        f"refdb serve: http://{shown}:{port}/ ({'editing on' if write else 'read-only'}"
+        f"{', token required' if token else ''}; Ctrl-C stops)"
     )
     uvicorn.run(
         "refdb.web.app:create_app",

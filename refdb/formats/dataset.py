@@ -25,7 +25,7 @@ import msgspec
 
 from refdb.dates import PartialDate
 from refdb.errors import InputError
-from refdb.records import KIND_OF, SECTION_OF, Dataset, Record, SourceRec
+from refdb.records import KIND_OF, SECTION_OF, ChangeRec, Dataset, Record, SourceRec
 from refdb.records.defs import MAX_KEY, date_text, partial_date
 from refdb.records.defs import bare as _bare
 
@@ -403,7 +403,7 @@ def parse(text: str, *, source_name: str, base_dir: Path | None = None) -> Datas
             f"missing or unknown format marker 'refdb: {version}'; this refdb reads 'refdb: {FORMAT_VERSION}'",
             location=f"{source_name}:{getattr(data, 'line', 1)}",
         )
-    unknown = [name for name in data if name not in sections and name != "refdb"]
+    unknown = [name for name in data if name not in sections and name not in ("refdb", "history")]
     if unknown:
         raise InputError(
             f"unknown section '{unknown[0]}'; the sections are: {', '.join(sections)}", location=source_name
@@ -429,6 +429,7 @@ def parse(text: str, *, source_name: str, base_dir: Path | None = None) -> Datas
             seen[record.key] = record.loc
             out.append(record)
         setattr(dataset, section, out)
+    dataset.history = _history(data.get("history") or [], source_name)
     return dataset
 
 
@@ -545,6 +546,25 @@ def _stream_records(loader: Any, source_name: str, base_dir: Path | None) -> Ite
     expect(StreamEndEvent)
 
 
+def _history(items: Any, source_name: str) -> list[ChangeRec]:
+    """The history section: changes in order, each as ``refdb history`` recorded it."""
+    if not isinstance(items, list):
+        raise InputError("section 'history' must be a list", location=source_name)
+    out = []
+    for index, item in enumerate(items, start=1):
+        where = f"{source_name}:{getattr(item, 'line', 0)}" if getattr(item, "line", 0) else source_name
+        try:
+            change = msgspec.convert(item, ChangeRec, str_keys=True)
+        except msgspec.ValidationError as exc:
+            raise InputError(str(exc), location=f"{where}: history change #{index}") from None
+        change.loc = where
+        out.append(change)
+    ids = [c.id for c in out]
+    if len(set(ids)) != len(ids):
+        raise InputError("the history lists a change number twice", location=source_name)
+    return out
+
+
 # --------------------------------------------------------------------------------------------
 # writing
 
@@ -594,6 +614,8 @@ def to_plain(dataset: Dataset) -> dict[str, Any]:
     out: dict[str, Any] = {"refdb": FORMAT_VERSION}
     for section in Dataset.SECTIONS:
         out[section] = plain_records(section, getattr(dataset, section))
+    if dataset.history:
+        out["history"] = [_clean(msgspec.to_builtins(c)) for c in sorted(dataset.history, key=lambda c: c.id)]
     return out
 
 
@@ -661,7 +683,7 @@ def dumps(dataset: Dataset) -> str:
     return HEADER + _yaml_text(to_plain(dataset))
 
 
-def dump_pages(pages: Iterable[tuple[str, list[Record]]], out: TextIO) -> int:
+def dump_pages(pages: Iterable[tuple[str, list[Record]]], out: TextIO, history: list[Any] | None = None) -> int:
     """Write a dataset as :func:`dumps` does, byte for byte, from pages of records read in order.
 
     ``pages`` gives each section's records in key order, a page at a time, every section in
@@ -699,4 +721,6 @@ def dump_pages(pages: Iterable[tuple[str, list[Record]]], out: TextIO) -> int:
         if not opened:
             out.write(f"{section}: []\n")
         opened = False
+    if history:  # the history section last, as dumps() writes it
+        out.write(_yaml_text({"history": [_clean(msgspec.to_builtins(c)) for c in sorted(history, key=lambda c: c.id)]}))
     return written

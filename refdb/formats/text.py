@@ -54,9 +54,14 @@ def decode(data: bytes, *, source_name: str) -> str:
 
 def read_file(path: Path) -> str:
     """Read and :func:`decode` a file, with a clear error when it cannot be read."""
+    return decode(read_bytes(path), source_name=str(path))
+
+
+def read_bytes(path: Path) -> bytes:
+    """A file's bytes, with a clear error when it cannot be read."""
     name = str(path)
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except (FileNotFoundError, NotADirectoryError):
         raise NotFoundError(f"{name}: no such file") from None
     except IsADirectoryError:
@@ -65,7 +70,6 @@ def read_file(path: Path) -> str:
         raise InputError("cannot read the file: permission denied", location=name) from None
     except OSError as err:
         raise InputError(f"cannot read the file: {err.strerror or err}", location=name) from None
-    return decode(data, source_name=name)
 
 
 def _line_count(prefix: str) -> int:

@@ -3,10 +3,12 @@
 from refdb.models.base import Base
 from refdb.models.claims import Citation, Claim, ClaimRelation, ClaimSubject, ClaimTag, Tag
 from refdb.models.comments import Comment, CommentClaim
+from refdb.models.history import Change, ChangeRecord
 from refdb.models.people import NameWord, Person, PersonName
 from refdb.models.provenance import Curation
 from refdb.models.quotes import Quote, QuoteClaim
 from refdb.models.sources import Contributor, Source, SourceAlias, TitleWord
+from refdb.models.users import User
 
 # the records that have a key, by the kind name users and the dataset format use
 KEYED: dict[str, type[Base]] = {
@@ -16,6 +18,8 @@ KEYED: dict[str, type[Base]] = {
 __all__ = [
     "KEYED",
     "Base",
+    "Change",
+    "ChangeRecord",
     "Citation",
     "Claim",
     "ClaimRelation",
@@ -34,4 +38,5 @@ __all__ = [
     "SourceAlias",
     "Tag",
     "TitleWord",
+    "User",
 ]

@@ -15,6 +15,7 @@ class Tag(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(200), unique=True)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")  # raised by every change
     label: Mapped[str] = mapped_column(Text)
     description: Mapped[str | None] = mapped_column(Text)
 
@@ -24,6 +25,7 @@ class Claim(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(200), unique=True)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")  # raised by every change
     text: Mapped[str] = mapped_column(Text)
     kind: Mapped[str] = mapped_column(String(30))
     note: Mapped[str | None] = mapped_column(Text)

@@ -14,6 +14,7 @@ class Comment(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(200), unique=True)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")  # raised by every change
     text: Mapped[str] = mapped_column(Text)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="RESTRICT"), index=True)
     author_label: Mapped[str | None] = mapped_column(Text)  # "anonymous reader" when no person is known

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from refdb.models.base import Base
@@ -18,6 +18,7 @@ class Person(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(200), unique=True)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")  # raised by every change
     display_name: Mapped[str] = mapped_column(Text)
     family: Mapped[str | None] = mapped_column(Text)
     given: Mapped[str | None] = mapped_column(Text)

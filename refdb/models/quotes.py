@@ -13,6 +13,7 @@ class Quote(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(200), unique=True)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")  # raised by every change
     text: Mapped[str] = mapped_column(Text)  # verbatim, typography included
     speaker_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="RESTRICT"), index=True)
     # the work the words originate in (a memoir) ...

@@ -14,6 +14,7 @@ class Source(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(200), unique=True)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")  # raised by every change
     csl_type: Mapped[str] = mapped_column(String(40))
     source_class: Mapped[str | None] = mapped_column(String(20))
     genre: Mapped[str | None] = mapped_column(Text)

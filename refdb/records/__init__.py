@@ -15,6 +15,8 @@ from refdb.records.defs import (
     RECORDS,
     SECTION_OF,
     Anchor,
+    ChangeEntryRec,
+    ChangeRec,
     CitationRec,
     ClaimRec,
     CommentRec,
@@ -37,7 +39,7 @@ from refdb.records.defs import (
 )
 
 __all__ = [
-    "KIND_OF", "RECORDS", "SECTION_OF", "Anchor", "CitationRec", "ClaimRec", "CommentRec", "Context",
+    "KIND_OF", "RECORDS", "SECTION_OF", "Anchor", "ChangeEntryRec", "ChangeRec", "CitationRec", "ClaimRec", "CommentRec", "Context",
     "ContributorRec", "Dataset", "DisputeRec", "NameRec", "PersonRec", "PlaceRec", "QuoteRec", "Record",
     "RelationRec", "SourceRec", "TagRec", "editable_fields", "key_list_fields", "nested_fields",
     "required_fields",

@@ -12,7 +12,7 @@ into "absent", and accepts a number where text is expected (``locator: 159``).
 
 from __future__ import annotations
 
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any, ClassVar, Literal
 
 import msgspec
 
@@ -340,8 +340,30 @@ class CommentRec(Record, kw_only=True):
         return partial_date(self.date)
 
 
+class ChangeEntryRec(Record, kw_only=True):
+    """One record a change touched: its dataset form before (empty when added) and after (empty
+    when removed)."""
+
+    kind: Literal["person", "source", "tag", "claim", "quote", "comment"]
+    key: Key
+    old_key: Key | None = None  # the key before, when the change renamed the record
+    before: dict[str, Any] | None = None
+    after: dict[str, Any] | None = None
+
+
+class ChangeRec(Record, kw_only=True):
+    """One change of the history (``refdb history``): who, when, what, each record before and after."""
+
+    id: Annotated[int, msgspec.Meta(ge=1)]
+    at: Annotated[str, msgspec.Meta(pattern=r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$", description="UTC")]
+    actor: Text
+    action: Text
+    records: list[ChangeEntryRec] = []
+
+
 class Dataset(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    """A whole database: six sections, each a list of records with unique keys."""
+    """A whole database: six sections, each a list of records with unique keys, and the history of
+    changes (not records: kept in order, absent when empty)."""
 
     refdb: Annotated[int, msgspec.Meta(ge=1, le=1, description="the format's version: 1")] = 1
     people: list[PersonRec] = []
@@ -350,6 +372,7 @@ class Dataset(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     claims: list[ClaimRec] = []
     quotes: list[QuoteRec] = []
     comments: list[CommentRec] = []
+    history: list[ChangeRec] = []
 
     SECTIONS: ClassVar[tuple[str, ...]] = ("people", "sources", "tags", "claims", "quotes", "comments")
 

@@ -35,7 +35,7 @@ from refdb.models import (
     Source,
 )
 from refdb.records import ClaimRec, CommentRec, DisputeRec, NameRec, PersonRec, QuoteRec, RelationRec
-from refdb.services import lookup, store
+from refdb.services import history, lookup, store
 from refdb.services.dataset import export_dataset
 from refdb.textnorm import slugify
 
@@ -104,6 +104,7 @@ def add(session: Session, kind: str, record: dict[str, Any]) -> str:
         )
     _resolve_sources(session, kind, record)
     rec = fmt.parse_record(kind, record, source_name=f"add {kind}")
+    history.touch(session, kind, rec.key, f"add {kind} {rec.key}")
     _load(session, kind, rec)
     return str(rec.key)
 
@@ -123,8 +124,24 @@ def _resolve_sources(session: Session, kind: str, record: dict[str, Any]) -> Non
                 record[name] = lookup.source_key(session, record[name])
 
 
-def _load(session: Session, kind: str, rec: Any) -> None:
-    store.write_records(session, kind, [rec])
+def _load(session: Session, kind: str, rec: Any, version: int | None = None) -> None:
+    """Write the record through the one writer; ``version``: the version it must still be at."""
+    store.write_records(session, kind, [rec], {(kind, rec.key): version} if version is not None else None)
+
+
+def _begin(session: Session, kind: str, key: str, action: str, version: int | None = None) -> int:
+    """Before a read-modify-write of one record: note it for the history, and return the version the
+    write must find (the caller's, from a form, or the one read now), so that no edit is lost."""
+    current = store.version_of(session, kind, key, lock=True)  # concurrent editors of it wait their turn
+    if current is None:
+        raise NotFoundError(f"no {kind} with key '{key}'")
+    if version is not None and version != current:
+        raise ConflictError(
+            f"{kind} '{key}' was changed by someone else: your edit was based on version {version}, "
+            f"it is at version {current} now; nothing was saved"
+        )
+    history.touch(session, kind, key, action)
+    return current
 
 
 def _replace(rec: Any, loc: str | None = None, **changes: Any) -> Any:
@@ -167,10 +184,14 @@ def _plain(kind: str, rec: Any) -> dict[str, Any]:
     return plain
 
 
-def edit(session: Session, kind: str, key: str, changes: dict[str, str], unset: list[str]) -> str:
-    """Change fields (``--set FIELD=VALUE``, ``--unset FIELD``); ``key`` renames the record."""
+def edit(session: Session, kind: str, key: str, changes: dict[str, str], unset: list[str],
+         *, version: int | None = None) -> str:  # fmt: skip
+    """Change fields (``--set FIELD=VALUE``, ``--unset FIELD``); ``key`` renames the record.
+    ``version``: the version the edit is based on (refused with a ConflictError when it is older)."""
+    _model(kind)
     if kind == "source":
         key = lookup.source_key(session, key)
+    version = _begin(session, kind, key, f"edit {kind} {key}", version)
     rec = get(session, kind, key)
     plain = _plain(kind, rec)
     known = records.editable_fields(kind)
@@ -202,10 +223,15 @@ def edit(session: Session, kind: str, key: str, changes: dict[str, str], unset: 
             raise ConflictError(f"a {kind} with key '{new_key}' exists")
         fmt.parse_record(kind, {**plain, "key": new_key}, source_name=f"edit {kind} {key}")  # check first
         model = MODELS[kind]
-        session.execute(update(model).where(model.key == key).values(key=new_key))
+        renamed = session.execute(update(model).where(model.key == key, model.version == version)
+                                  .values(key=new_key, version=model.version + 1)).rowcount  # type: ignore[attr-defined]
+        if not renamed:
+            raise ConflictError(f"{kind} '{key}' was changed by someone else; nothing was saved")
+        history.renamed(session, kind, key, new_key)
         plain["key"] = new_key
+        version += 1
     updated = fmt.parse_record(kind, plain, source_name=f"edit {kind} {key}")
-    _load(session, kind, updated)
+    _load(session, kind, updated, version)
     return str(updated.key)
 
 
@@ -214,7 +240,8 @@ def edit(session: Session, kind: str, key: str, changes: dict[str, str], unset: 
 
 def link_citation(session: Session, claim: str, source: str, *, stance: str, locator: str | None,
                   label: str | None, exact: str | None, prefix: str | None, suffix: str | None,
-                  note: str | None) -> None:  # fmt: skip
+                  note: str | None, version: int | None = None) -> None:  # fmt: skip
+    version = _begin(session, "claim", claim, f"link cite {claim} {source}", version)
     source = lookup.source_key(session, source)
     rec: ClaimRec = get(session, "claim", claim)
     if any(c.source == source and c.locator == locator and c.stance == stance for c in rec.citations):
@@ -236,11 +263,12 @@ def link_citation(session: Session, claim: str, source: str, *, stance: str, loc
             k: v for k, v in (("exact", exact), ("prefix", prefix), ("suffix", suffix)) if v
         }
     plain.setdefault("citations", []).append({k: v for k, v in citation.items() if v is not None})
-    _load(session, "claim", fmt.parse_record("claim", plain, source_name=f"link cite {claim}"))
+    _load(session, "claim", fmt.parse_record("claim", plain, source_name=f"link cite {claim}"), version)
 
 
 def unlink_citation(session: Session, claim: str, source: str, locator: str | None) -> int:
     source = lookup.source_key(session, source)
+    version = _begin(session, "claim", claim, f"unlink cite {claim} {source}")
     rec: ClaimRec = get(session, "claim", claim)
     keep = [
         c for c in rec.citations if not (c.source == source and (locator is None or c.locator == locator))
@@ -250,18 +278,20 @@ def unlink_citation(session: Session, claim: str, source: str, locator: str | No
         raise NotFoundError(
             f"claim '{claim}' does not cite '{source}'" + (f" at {locator}" if locator else "")
         )
-    _load(session, "claim", _replace(rec, citations=keep))
+    _load(session, "claim", _replace(rec, citations=keep), version)
     return removed
 
 
 def link_quote(session: Session, quote: str, claim: str, *, remove: bool = False) -> None:
+    version = _begin(session, "quote", quote, f"{'unlink' if remove else 'link'} quote {quote} {claim}")
     rec: QuoteRec = get(session, "quote", quote)
     claims = _toggle(rec.claims, claim, remove, f"quote '{quote}'", "claim")
-    _load(session, "quote", _replace(rec, f"link quote {quote}", claims=claims))
+    _load(session, "quote", _replace(rec, f"link quote {quote}", claims=claims), version)
 
 
 def link_comment(session: Session, comment: str, claim: str, *, stance: str, note: str | None,
                  remove: bool = False) -> None:  # fmt: skip
+    version = _begin(session, "comment", comment, f"{'unlink' if remove else 'link'} comment {comment} {claim}")
     rec: CommentRec = get(session, "comment", comment)
     present = [d for d in rec.disputes if d.claim == claim]
     if remove:
@@ -275,11 +305,12 @@ def link_comment(session: Session, comment: str, claim: str, *, stance: str, not
             *rec.disputes,
             _located(DisputeRec(claim=claim, stance=stance, note=note), f"link comment {comment}"),  # type: ignore[arg-type]
         ]
-    _load(session, "comment", _replace(rec, disputes=disputes))
+    _load(session, "comment", _replace(rec, disputes=disputes), version)
 
 
 def link_relation(session: Session, claim: str, other: str, *, relation: str, note: str | None,
                   remove: bool = False) -> None:  # fmt: skip
+    version = _begin(session, "claim", claim, f"{'unlink' if remove else 'link'} relation {claim} {other}")
     rec: ClaimRec = get(session, "claim", claim)
     present = [r for r in rec.relations if r.claim == other and r.relation == relation]
     if remove:
@@ -293,11 +324,12 @@ def link_relation(session: Session, claim: str, other: str, *, relation: str, no
             *rec.relations,
             _located(RelationRec(relation=relation, claim=other, note=note), f"link relation {claim}"),  # type: ignore[arg-type]
         ]
-    _load(session, "claim", _replace(rec, f"link relation {claim}", relations=relations))
+    _load(session, "claim", _replace(rec, f"link relation {claim}", relations=relations), version)
 
 
 def link_tags(session: Session, claim: str, tags: list[str], *, remove: bool = False) -> list[str]:
     """Tag a claim (creating tags that do not exist yet); returns the tags created."""
+    version = _begin(session, "claim", claim, f"{'unlink' if remove else 'link'} tag {claim} {' '.join(tags)}")
     rec: ClaimRec = get(session, "claim", claim)
     created = []
     current = list(rec.tags)
@@ -306,7 +338,7 @@ def link_tags(session: Session, claim: str, tags: list[str], *, remove: bool = F
             add(session, "tag", {"key": tag, "label": tag.replace("-", " ").capitalize()})
             created.append(tag)
         current = _toggle(current, tag, remove, f"claim '{claim}'", "tag")
-    _load(session, "claim", _replace(rec, f"link tag {claim}", tags=current))
+    _load(session, "claim", _replace(rec, f"link tag {claim}", tags=current), version)
     return created
 
 
@@ -322,6 +354,7 @@ def _toggle(items: list[str], item: str, remove: bool, owner: str, what: str) ->
 
 def add_variant(session: Session, person: str, name: str, *, kind: str, scheme: str | None,
                 note: str | None) -> None:  # fmt: skip
+    version = _begin(session, "person", person, f"add variant {person} {name}")
     rec: PersonRec = get(session, "person", person)
     if any(v.name == name for v in rec.variants) or name in (rec.name, rec.native):
         raise ConflictError(f"person '{person}' already has the name '{name}'")
@@ -329,7 +362,7 @@ def add_variant(session: Session, person: str, name: str, *, kind: str, scheme: 
     plain.setdefault("variants", []).append(
         {k: v for k, v in (("name", name), ("kind", kind), ("scheme", scheme), ("note", note)) if v}
     )
-    _load(session, "person", fmt.parse_record("person", plain, source_name=f"add variant {person}"))
+    _load(session, "person", fmt.parse_record("person", plain, source_name=f"add variant {person}"), version)
 
 
 # ------------------------------------------------------------------------------------------ merge
@@ -343,6 +376,8 @@ def merge_people(session: Session, source_key: str, target_key: str) -> dict[str
     dst = session.scalar(select(Person).where(Person.key == target_key))
     if src is None or dst is None:
         raise NotFoundError(f"no person with key '{source_key if src is None else target_key}'")
+    for kind, key in [("person", source_key), ("person", target_key), *dependent_records(session, "person", source_key)]:
+        history.touch(session, kind, key, f"merge person {source_key} {target_key}")
     moved: dict[str, int] = {}
     moved["contributions"] = session.execute(
         update(Contributor).where(Contributor.person_id == src.id).values(person_id=dst.id)
@@ -385,16 +420,32 @@ def merge_people(session: Session, source_key: str, target_key: str) -> dict[str
 
 def dependents(session: Session, kind: str, key: str) -> list[str]:
     """What refers to a record and would be removed or unlinked with it, one line per kind of thing."""
+    return [line for line, _, _ in _dependents(session, kind, key)]
+
+
+def dependent_records(session: Session, kind: str, key: str) -> list[tuple[str, str]]:
+    """The (kind, key) of every record that refers to this one (changed when it goes)."""
+    return sorted({(k, each) for _, k, keys in _dependents(session, kind, key) for each in keys})
+
+
+_DEPENDENT_KIND = {"contributions to sources": "source", "claims about them": "claim", "quotes they said": "quote",
+                   "comments they wrote": "comment", "citations by claims": "claim",
+                   "quotes from or found in it": "quote", "comments answering or recording it": "comment",
+                   "quotes as evidence": "quote", "comments on it": "comment", "claims related to it": "claim",
+                   "tagged claims": "claim"}  # fmt: skip
+
+
+def _dependents(session: Session, kind: str, key: str) -> list[tuple[str, str, list[str]]]:
     model = _model(kind)
     obj = session.scalar(select(model).where(model.key == key))
     if obj is None:
         raise NotFoundError(f"no {kind} with key '{key}'")
-    found: list[str] = []
+    found: list[tuple[str, str, list[str]]] = []
 
     def note(what: str, keys: list[str]) -> None:
         if keys:
             shown = ", ".join(sorted(set(keys))[:5]) + (" ..." if len(set(keys)) > 5 else "")
-            found.append(f"{what}: {len(keys)} ({shown})")
+            found.append((f"{what}: {len(keys)} ({shown})", _DEPENDENT_KIND[what], keys))
 
     if kind == "person":
         note(
@@ -472,6 +523,8 @@ def remove(session: Session, kind: str, key: str, *, cascade: bool) -> list[str]
     """Remove a record; refuse (naming what would go) when others refer to it, unless cascade."""
     if kind == "source":
         key = lookup.source_key(session, key)
+    for other, other_key in [(kind, key), *dependent_records(session, kind, key)]:
+        history.touch(session, other, other_key, f"rm {kind} {key}")
     found = dependents(session, kind, key)
     if found and not cascade:
         raise ConflictError(
@@ -492,10 +545,12 @@ def remove(session: Session, kind: str, key: str, *, cascade: bool) -> list[str]
             (Quote.origin_source_id == obj.id) | (Quote.found_source_id == obj.id)
         )
         session.execute(delete(QuoteClaim).where(QuoteClaim.quote_id.in_(doomed_quotes)))
+        session.execute(delete(Curation).where(Curation.record_kind == "quote", Curation.record_id.in_(doomed_quotes)))
         session.execute(delete(Quote).where(Quote.id.in_(doomed_quotes)))
         session.execute(update(Comment).where(Comment.source_id == obj.id).values(source_id=None))
         doomed = select(Comment.id).where(Comment.answers_source_id == obj.id)
         session.execute(delete(CommentClaim).where(CommentClaim.comment_id.in_(doomed)))
+        session.execute(delete(Curation).where(Curation.record_kind == "comment", Curation.record_id.in_(doomed)))
         session.execute(delete(Comment).where(Comment.id.in_(doomed)))
     elif kind == "claim":
         session.execute(delete(QuoteClaim).where(QuoteClaim.claim_id == obj.id))

@@ -30,7 +30,7 @@ from sqlalchemy import Table, bindparam, delete, func, insert, select, text, upd
 from sqlalchemy.orm import Session
 
 from refdb.db import fts
-from refdb.errors import InputError
+from refdb.errors import ConflictError, InputError
 from refdb.models import (
     KEYED,
     Citation,
@@ -218,8 +218,11 @@ def _curation_link(kind: str) -> Link:
 class Store:
     """One write: the ids it knows (this write's and the database's) and what it did."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, expect: dict[tuple[str, str], int] | None = None) -> None:
+        """``expect``: the version each (kind, key) must still have, or the write is refused with a
+        ConflictError (an edit based on what someone else has changed since)."""
         self.session = session
+        self.expect = expect or {}
         self.report = LoadReport()
         self.ids: dict[str, dict[str, int]] = {kind: {} for kind in KINDS}
         self.texts: dict[int, str | None] = {}
@@ -278,6 +281,10 @@ class Store:
                 self._write_kind(kind, records)
         if suspend:
             resume_index(self.session)
+        if dataset.history:  # a dump's history, kept under its change numbers
+            from refdb.services.history_file import store_history
+
+            store_history(self.session, dataset.history)
         self.session.expire_all()  # ORM objects read before this write see its rows
         return self.report
 
@@ -305,6 +312,7 @@ class Store:
         refs: Callable[[list[Any]], None] = getattr(self, f"_prefetch_{kind}", lambda records: None)
         refs(records)
         existing = {r.key: self.ids[kind][r.key] for r in records if r.key in self.ids[kind]}
+        self._check_versions(kind, existing)
         rows = [self._row(kind, rec) for rec in records]
         changed = self._store_rows(kind, records, rows, existing)
         if kind == "source":
@@ -328,6 +336,9 @@ class Store:
                 changed |= self._store_links(link, owners, links[name], old)
         curation = [sorted(getattr(r, "curated", {}).items()) for r in records]
         changed |= self._store_links(_curation_link(kind), owners, curation, old)
+        table = TABLES[kind]
+        for chunk in _chunks(sorted(changed)):
+            self.session.execute(update(table).where(table.c.id.in_(chunk)).values(version=table.c.version + 1))
         for i, rec in enumerate(records):
             rid = self.ids[kind][rec.key]
             if i in later:
@@ -357,6 +368,27 @@ class Store:
             for rid, _, existed, before in chunk:
                 self._count("claim", not existed, before or rid in changed)
         self.deferred = []
+
+    def _check_versions(self, kind: str, existing: dict[str, int]) -> None:
+        """Refuse the write when a record is no longer at the version its edit was based on.  The
+        conditional UPDATE locks the row (PostgreSQL) or the database (SQLite) until the end of the
+        transaction, so no other writer slips in between the check and the write."""
+        table = TABLES[kind]
+        for (k, key), version in self.expect.items():
+            if k != kind:
+                continue
+            rid = existing.get(key)
+            found = None
+            if rid is not None:
+                statement = update(table).where(table.c.id == rid, table.c.version == version)
+                found = self.session.execute(statement.values(version=table.c.version)).rowcount  # type: ignore[attr-defined]
+            if not found:
+                now = self.session.scalar(select(table.c.version).where(table.c.key == key))
+                state = f"is at version {now}" if now is not None else "has been removed"
+                raise ConflictError(
+                    f"{kind} '{key}' was changed by someone else: your edit was based on version {version}, "
+                    f"it {state} now; nothing was saved"
+                )
 
     def _store_rows(self, kind: str, records: list[Any], rows: list[dict[str, Any]],
                     existing: dict[str, int]) -> set[int]:  # fmt: skip
@@ -611,9 +643,19 @@ def write_batches(session: Session, batches: Iterable[tuple[str, list[Any]]], *,
     return Store(session).write_batches(batches, suspend=suspend)
 
 
-def write_records(session: Session, kind: str, records: list[Record]) -> LoadReport:
-    """Store records of one kind."""
-    return write(session, Dataset(**{SECTION_OF[kind]: records}))  # type: ignore[arg-type]
+def write_records(session: Session, kind: str, records: list[Record],
+                  expect: dict[tuple[str, str], int] | None = None) -> LoadReport:  # fmt: skip
+    """Store records of one kind (``expect``: the versions they must still be at)."""
+    return Store(session, expect).write(Dataset(**{SECTION_OF[kind]: records}))  # type: ignore[arg-type]
+
+
+def version_of(session: Session, kind: str, key: str, *, lock: bool = False) -> int | None:
+    """The record's version: 1 when stored, raised by every write that changes it.  ``lock``: hold
+    the row until the transaction ends (PostgreSQL; SQLite's writer holds the whole database)."""
+    table = TABLES[kind]
+    query = select(table.c.version).where(table.c.key == key)
+    found = session.scalar(query.with_for_update() if lock else query)
+    return int(found) if found is not None else None
 
 
 # -- helpers ----------------------------------------------------------------------------------------
@@ -684,4 +726,4 @@ def _plural(n: int, kind: str) -> str:
 
 
 __all__ = ["LoadReport", "Store", "insert_rows", "own_row", "person_name_rows", "title_norm",
-           "words_of", "write", "write_batches"]
+           "version_of", "words_of", "write", "write_batches"]

@@ -16,8 +16,17 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from refdb.errors import NotFoundError, RefdbError
-from refdb.web import api, claims, people, search, sources
+from refdb.errors import ConflictError, NotFoundError, RefdbError
+from refdb.web import api, claims, editing, history, people, search, sources
+from refdb.web.auth import (
+    USER_COOKIE,
+    Forbidden,
+    RateLimit,
+    TooManyAttempts,
+    current_user,
+    server_secret,
+    session_cookie,
+)
 from refdb.web.base import COOKIE, HERE, SecurityHeaders, authorised, configured_token, page, session_value
 
 log = logging.getLogger("refdb.web")
@@ -25,6 +34,9 @@ log = logging.getLogger("refdb.web")
 _STATUS_TITLES = {
     400: "Bad request",
     401: "Not signed in",
+    403: "Not allowed",
+    409: "Changed by someone else",
+    429: "Too many attempts",
     404: "Not found",
     405: "Method not allowed",
     500: "Something went wrong",
@@ -32,6 +44,12 @@ _STATUS_TITLES = {
 
 
 def _status_for(exc: RefdbError) -> int:
+    if isinstance(exc, Forbidden):
+        return 403
+    if isinstance(exc, TooManyAttempts):
+        return 429
+    if isinstance(exc, ConflictError):
+        return 409
     return 404 if isinstance(exc, NotFoundError) else 400
 
 
@@ -79,7 +97,7 @@ class TokenGate:
             await self.app(scope, receive, send)
             return
         request = Request(scope)
-        if authorised(request, self.token):
+        if authorised(request, self.token) or current_user(request) is not None:
             await self.app(scope, receive, send)
             return
         response: Response
@@ -107,6 +125,8 @@ def _safe_next(value: str | None) -> str:
 async def login(request: Request) -> Response:
     token = request.app.state.token
     next_url = _safe_next(request.query_params.get("next"))
+    if request.app.state.write:
+        return await _user_login(request, next_url)
     if token is None:
         return RedirectResponse(next_url, status_code=303)
     if request.method == "POST":
@@ -122,6 +142,38 @@ async def login(request: Request) -> Response:
     return page(request, "login.html", {"next": next_url, "failed": False})
 
 
+async def _user_login(request: Request, next_url: str) -> Response:
+    """Sign in with a name and password (``refdb user``), rate-limited per client and name."""
+    from refdb.db import session_scope
+    from refdb.services.users import verify
+
+    context = {"next": next_url, "failed": False, "users": True, "token": request.app.state.token is not None}
+    if request.method != "POST":
+        return page(request, "login.html", context)
+    body = (await request.body())[:10_000].decode("utf-8", "replace")
+    form = {k: v[0] for k, v in parse_qs(body).items()}
+    name, password = form.get("name", "")[:100], form.get("password", "")[:1000]
+    next_url = _safe_next(form.get("next") or next_url)
+    client = request.client.host if request.client else "?"
+    limit: RateLimit = request.app.state.rate_limit
+    limit.check(client, name)
+    with session_scope(request.app.state.url) as session:
+        role = verify(session, name, password) if name and password else None
+    if role is None:
+        limit.failed(client, name)
+        return page(request, "login.html", {**context, "next": next_url, "failed": True}, 401)
+    response = RedirectResponse(next_url, status_code=303)
+    response.set_cookie(USER_COOKIE, session_cookie(request.app.state.secret, name, role), httponly=True,
+                        samesite="strict", path="/", max_age=12 * 3600)  # fmt: skip
+    return response
+
+
+async def logout(request: Request) -> Response:
+    response = RedirectResponse("/", status_code=303)
+    response.delete_cookie(USER_COOKIE, path="/")
+    return response
+
+
 async def home(request: Request) -> Response:
     return RedirectResponse("/claims", status_code=307)
 
@@ -133,13 +185,19 @@ class RefdbApp(Starlette):
         return SecurityHeaders(super().build_middleware_stack())
 
 
-def create_app(url: str | None = None, token: str | None = None) -> RefdbApp:
-    """The app over the database at ``url`` (default: as the CLI finds it); ``token`` as configured."""
+def create_app(url: str | None = None, token: str | None = None, write: bool | None = None) -> RefdbApp:
+    """The app over the database at ``url`` (default: as the CLI finds it); ``token`` as configured;
+    ``write``: editing on (default: ``REFDB_SERVE_WRITE=1``, which ``refdb serve --write`` sets)."""
+    import os
+
     from refdb.config import database_url
 
     routes: list[Any] = [
         Route("/", home),
         Route("/login", login, methods=["GET", "POST"]),
+        Route("/logout", logout, methods=["POST"]),
+        *editing.routes,
+        *history.routes,
         *claims.routes,
         *sources.routes,
         *people.routes,
@@ -159,4 +217,7 @@ def create_app(url: str | None = None, token: str | None = None) -> RefdbApp:
     )
     app.state.url = database_url(url)
     app.state.token = token
+    app.state.write = write if write is not None else os.environ.get("REFDB_SERVE_WRITE") == "1"
+    app.state.secret = server_secret()
+    app.state.rate_limit = RateLimit()
     return app

@@ -71,8 +71,12 @@ def reading_page(request: Request) -> Response:
             }
             for piece in segments(text, para.start, para.end, marks)
         ]
-        blocks.append({"number": para.number, "pieces": pieces, "anchors": starting})
-    return page(request, "reading.html", {"source": source, "blocks": blocks, "count": len(marks)})
+        blocks.append({"number": para.number, "start": para.start, "pieces": pieces, "anchors": starting})
+    from refdb.web.auth import current_user
+
+    user = current_user(request)
+    editor = user if user is not None and user.role == "editor" and request.app.state.write else None
+    return page(request, "reading.html", {"source": source, "blocks": blocks, "count": len(marks), "editor": editor})
 
 
 def download(request: Request) -> Response:

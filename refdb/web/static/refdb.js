@@ -62,8 +62,50 @@
     try { document.execCommand("copy"); done(); } finally { document.body.removeChild(area); }
   }
 
+  // annotate (refdb serve --write, reading view): the selected passage and where it starts in the
+  // source's text go into the form; refdb computes the anchor and the paragraph from them
+  function annotate(form) {
+    var shown = document.getElementById("selection");
+    function paragraphOf(node) {
+      var el = node.nodeType === 1 ? node : node.parentElement;
+      return el ? el.closest("p.ptext") : null;
+    }
+    function update() {
+      var sel = window.getSelection();
+      if (!sel || sel.rangeCount === 0 || sel.isCollapsed) return;
+      var range = sel.getRangeAt(0);
+      var para = paragraphOf(range.startContainer);
+      if (!para) return;
+      if (para !== paragraphOf(range.endContainer)) {
+        shown.textContent = "Select within one paragraph.";
+        return;
+      }
+      var before = document.createRange();
+      before.setStart(para, 0);
+      before.setEnd(range.startContainer, range.startOffset);
+      var start = parseInt(para.getAttribute("data-start"), 10) + before.toString().length;
+      var exact = range.toString();
+      form.querySelector("#ann-exact").value = exact;
+      form.querySelector("#ann-start").value = String(start);
+      shown.textContent = "Selected: \u201c" + exact + "\u201d";
+    }
+    document.addEventListener("mouseup", update);
+    document.addEventListener("keyup", update);
+    // only the fields of the chosen kind of annotation
+    var action = form.querySelector("#ann-action");
+    function fields() {
+      form.querySelectorAll("[data-for]").forEach(function (label) {
+        label.hidden = label.getAttribute("data-for").split(" ").indexOf(action.value) < 0;
+      });
+    }
+    action.addEventListener("change", fields);
+    fields();
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("form[data-live]").forEach(live);
+    var annotateForm = document.getElementById("annotate-form");
+    if (annotateForm) annotate(annotateForm);
     document.querySelectorAll("button[data-copy]").forEach(function (button) {
       button.hidden = false;
       button.addEventListener("click", function () {

@@ -1,0 +1,19 @@
+"""The people who may sign in to ``refdb serve --write``: readers and editors (``refdb user``)."""
+
+from __future__ import annotations
+
+from sqlalchemy import String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from refdb.models.base import Base
+
+
+class User(Base):
+    """Someone who may sign in to ``refdb serve``: a reader or an editor."""
+
+    __tablename__ = "app_user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    role: Mapped[str] = mapped_column(String(20))
+    password_hash: Mapped[str] = mapped_column(Text)
