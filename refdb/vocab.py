@@ -28,6 +28,8 @@ ClaimKind = Literal["thesis", "factor", "factual", "myth", "interpretation", "co
 Stance = Literal["asserts", "supports", "reports", "rejects", "disputes"]
 CommentStance = Literal["disputes", "rejects", "supports", "qualifies"]
 Relation = Literal["supports", "refines", "contradicts"]
+# what `refdb search --kind` selects: the records, and the paragraphs of the texts sources hold
+SearchKind = Literal["claim", "quote", "comment", "source", "person", "passage"]
 
 RECORD_KINDS: tuple[str, ...] = get_args(RecordKind)
 CSL_TYPES: tuple[str, ...] = get_args(CslType)
@@ -38,6 +40,7 @@ CLAIM_KINDS: tuple[str, ...] = get_args(ClaimKind)
 STANCES: tuple[str, ...] = get_args(Stance)
 COMMENT_STANCES: tuple[str, ...] = get_args(CommentStance)
 RELATIONS: tuple[str, ...] = get_args(Relation)
+SEARCH_KINDS: tuple[str, ...] = get_args(SearchKind)
 
 # how a citation's stance reads for the claim: for it (a report counts as asserting that the claim
 # was made, not as support), or against it
