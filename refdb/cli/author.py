@@ -56,7 +56,7 @@ def _added(kind: str, key: str) -> None:
 @add_app.command("person")
 def add_person(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="Display name, e.g. 'Antony Beevor'.")],
+    name: Annotated[str, typer.Argument(help="The name as written, 'Antony Beevor' or 'Beevor, Antony': family, given and particle are read from it unless given.")],
     key: Key = None,
     family: Annotated[str | None, typer.Option(help="Family name.")] = None,
     given: Annotated[str | None, typer.Option(help="Given name(s).")] = None,
@@ -71,9 +71,10 @@ def add_person(
     """Add a person."""
     from refdb.services import authoring
 
-    record = {"key": key, "name": name, "family": family, "given": given, "particle": particle, "native": native,
-              "variants": [{"name": v} for v in variant or []], "note": note_, "curated": _curated(curated)}  # fmt: skip
-    _added("person", _write(ctx, lambda s: authoring.add(s, "person", record)))
+    record = authoring.person_record(name, key=key, family=family, given=given, particle=particle, native=native,
+                                     variants=[{"name": v} for v in variant or []], note=note_,
+                                     curated=_curated(curated))  # fmt: skip
+    _added("person", _write(ctx, lambda s: authoring.add_person(s, record)))
 
 
 @add_app.command("source")

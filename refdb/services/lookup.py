@@ -10,10 +10,11 @@ import re
 from functools import lru_cache
 from typing import Any, TypeAlias
 
-from sqlalchemy import CompoundSelect, Select, and_, bindparam, func, select, union
+from sqlalchemy import CompoundSelect, Select, and_, bindparam, func, or_, select, union
 from sqlalchemy.orm import Session
 
 from refdb.errors import NotFoundError, UsageError
+from refdb.formats.names import CslName, natural_form, parse_name
 from refdb.models import Claim, Contributor, Person, PersonName, Source, Tag
 from refdb.textnorm import fold, like_escape
 
@@ -37,42 +38,103 @@ _person, _person_name, _source, _contributor = (
 )  # fmt: skip
 
 
-def person_params(query: str, prefix: str = "p") -> dict[str, str]:
-    folded = _folded(query, "person")
-    return {f"{prefix}_phrase": f"% {like_escape(folded)} %", f"{prefix}_key": query.strip().lower()}
+def person_params(session: Session, query: str, prefix: str = "p") -> dict[str, list[int]]:
+    """The values of :func:`person_ids_template`: the ids of the people the query names."""
+    return {f"{prefix}_ids": person_ids(session, query)}
 
 
 @lru_cache(maxsize=8)
 def person_ids_template(prefix: str = "p") -> IdQuery:
-    """Persons any of whose names contains the query as whole words, or whose key is the query.
+    """Persons named by a query, as a statement over bound ids (see person_params), built once per process."""
+    return select(_person.c.id).where(_person.c.id.in_(bindparam(f"{prefix}_ids", expanding=True)))
 
-    A statement with bound parameters (see person_params), built once per process.
+
+def person_ids(session: Session, query: str) -> list[int]:
+    """Every person a query names: by key, or by any recorded name or variant (native included).
+
+    The query is read by :func:`refdb.formats.names.parse_name` ("Family, Given", "Given Family",
+    particles, suffixes, initials, Cyrillic with patronymics).  A person matches when one of their
+    names holds the query's words (as typed or in natural order) as whole words, or has the same
+    family name and given names that agree word by word, initials with full names ("G. Roberts",
+    "Рокоссовский, Константин" for "Константин Константинович Рокоссовский").
     """
-    return union(
-        select(_person_name.c.person_id).where(
-            _person_name.c.norm.like(bindparam(f"{prefix}_phrase"), escape="\\")
-        ),
-        select(_person.c.id).where(_person.c.key == bindparam(f"{prefix}_key")),
-    )
+    return [pid for pid, _ in _person_matches(session, query)]
 
 
-def person_ids(query: str) -> IdQuery:
-    return person_ids_template().params(**person_params(query))
+def _person_matches(session: Session, query: str) -> list[tuple[int, bool]]:
+    """(person id, exact) for every person the query names; exact: a name is the query itself."""
+    folded = _folded(query, "person")
+    wanted = parse_name(query)
+    phrases = {folded}
+    natural = fold(natural_form(wanted)) if wanted else ""
+    if natural:
+        phrases.add(natural)
+    family = fold(wanted.get("family", "")).split()
+    norm = _person_name.c.norm
+    conditions = [norm.like(f"% {like_escape(p)} %", escape="\\") for p in sorted(phrases)]
+    if family:
+        conditions.append(norm.like(f"% {like_escape(family[-1])} %", escape="\\"))
+    found: dict[int, bool] = {}
+    key = query.strip().lower()
+    for pid in session.scalars(select(_person.c.id).where(_person.c.key == key)):
+        found[pid] = True
+    rows = session.execute(select(_person_name.c.person_id, _person_name.c.name, norm).where(or_(*conditions)))
+    for pid, name, name_norm in rows:
+        exact = name_norm.strip() in phrases
+        if exact or any(f" {p} " in name_norm for p in phrases) or names_agree(wanted, parse_name(name)):
+            found[pid] = found.get(pid, False) or exact
+    return sorted(found.items())
 
 
-def source_params(query: str, prefix: str = "s") -> tuple[tuple[int, bool], dict[str, str]]:
-    """The template's shape (number of title words, whether the query looks like a key) and its values."""
+def people_named(session: Session, name: str) -> list[str]:
+    """The keys of the people one of whose recorded names is this name (as typed or in natural order)."""
+    ids = [pid for pid, exact in _person_matches(session, name) if exact]
+    return list(session.scalars(select(Person.key).where(Person.id.in_(ids)).order_by(Person.key)))
+
+
+def names_agree(wanted: CslName, known: CslName) -> bool:
+    """The same family name, and given names that agree word by word in order (``G.`` with ``Geoffrey``,
+    ``Константин`` with ``Константин Константинович``); a query without given names agrees on the family."""
+    if "literal" in wanted or "literal" in known or not wanted.get("family"):
+        return False
+    if fold(wanted["family"]) != fold(known.get("family", "")):
+        return False
+    asked = fold(" ".join(wanted.get(p, "") for p in ("given", "dropping-particle"))).split()
+    have = fold(" ".join(known.get(p, "") for p in ("given", "dropping-particle"))).split()
+    i = 0
+    for word in asked:
+        while i < len(have) and not _word_agrees(word, have[i]):
+            i += 1
+        if i == len(have):
+            return False
+        i += 1
+    return True
+
+
+def _word_agrees(a: str, b: str) -> bool:
+    return a == b or (len(a) == 1 and b.startswith(a)) or (len(b) == 1 and a.startswith(b))
+
+
+def source_params(
+    query: str, prefix: str = "s", *, every: bool = False
+) -> tuple[tuple[int, bool], dict[str, str]]:
+    """The template's shape (number of title words, whether the query is a key that hides the other
+    matches) and its values.  ``every``: a listing, where a key shows its source first and the name and
+    title matches after it; a filter (``claims --source``) takes a citation key as that source alone."""
     folded = _folded(query, "source")
     exact = query.strip().lower()
     words = folded.split()
-    params = {f"{prefix}_phrase": f"% {like_escape(folded)} %", f"{prefix}_key": exact}
+    natural = fold(natural_form(parse_name(query))) or folded
+    params = {f"{prefix}_phrase": f"% {like_escape(folded)} %", f"{prefix}_key": exact,
+              f"{prefix}_natural": f"% {like_escape(natural)} %"}  # fmt: skip
     params.update({f"{prefix}_w{i}": f"% {like_escape(word)} %" for i, word in enumerate(words)})
-    return (len(words), bool(_KEY_CHARS.match(exact))), params
+    return (len(words), bool(_KEY_CHARS.match(exact)) and not every), params
 
 
 @lru_cache(maxsize=64)
 def source_ids_template(shape: tuple[int, bool], prefix: str = "s") -> IdQuery:
-    """Sources whose key is the query, one of whose contributors matches it, or whose title has its words."""
+    """Sources whose key is the query, one of whose contributors matches it ("Roberts, Geoffrey" as
+    "Geoffrey Roberts" too), or whose title has its words."""
     n_words, keyish = shape
     by_title = and_(
         *[_source.c.title_norm.like(bindparam(f"{prefix}_w{i}"), escape="\\") for i in range(n_words)]
@@ -81,7 +143,11 @@ def source_ids_template(shape: tuple[int, bool], prefix: str = "s") -> IdQuery:
         select(_source.c.id).where(by_title),
         select(_contributor.c.source_id)
         .join(_person_name, _person_name.c.person_id == _contributor.c.person_id)
-        .where(_person_name.c.norm.like(bindparam(f"{prefix}_phrase"), escape="\\")),
+        .where(
+            _person_name.c.norm.like(bindparam(f"{prefix}_phrase"), escape="\\")
+            | _person_name.c.norm.like(bindparam(f"{prefix}_natural"), escape="\\")
+        ),
+        select(_source.c.id).where(_source.c.key == bindparam(f"{prefix}_key")),
     )
     if not keyish:
         return fuzzy
@@ -93,8 +159,8 @@ def source_ids_template(shape: tuple[int, bool], prefix: str = "s") -> IdQuery:
     )
 
 
-def source_ids(query: str) -> IdQuery:
-    shape, params = source_params(query)
+def source_ids(query: str, *, every: bool = False) -> IdQuery:
+    shape, params = source_params(query, every=every)
     return source_ids_template(shape).params(**params)
 
 
@@ -121,14 +187,25 @@ def get_tag(session: Session, key: str) -> Tag:
 
 
 def find_person(session: Session, query: str) -> Person | None:
-    """The one person a key or any name variant names; None when none; an error when several."""
-    ids: list[int] = list(session.scalars(person_ids(query)))
-    if not ids:
+    """The one person a key or any name names (see :func:`person_ids`); None when none.
+
+    When several match and exactly one of them has the query as one of its names, that one; otherwise
+    an error that lists the candidates."""
+    matches = _person_matches(session, query)
+    if not matches:
         return None
-    if len(ids) > 1:
-        names = session.scalars(select(Person.key).where(Person.id.in_(ids)).order_by(Person.key)).all()
-        raise UsageError(f"'{query}' names several people ({', '.join(names)}); give a key")
-    return session.get(Person, ids[0])
+    if len(matches) > 1:
+        exact = [pid for pid, is_exact in matches if is_exact]
+        if len(exact) != 1:
+            rows = session.execute(
+                select(Person.key, Person.display_name)
+                .where(Person.id.in_([pid for pid, _ in matches]))
+                .order_by(Person.key)
+            ).all()
+            listed = "; ".join(f"{key} ({name})" for key, name in rows)
+            raise UsageError(f"'{query}' names several people: {listed}; give one of their keys")
+        return session.get(Person, exact[0])
+    return session.get(Person, matches[0][0])
 
 
 def count(session: Session, model: Any) -> int:

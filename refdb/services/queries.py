@@ -10,7 +10,7 @@ from collections import defaultdict
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import String, and_, bindparam, cast, func, select, union
+from sqlalchemy import String, and_, bindparam, case, cast, func, select, union
 from sqlalchemy.orm import Session, aliased
 
 from refdb.dates import format_partial
@@ -93,7 +93,7 @@ def list_claims(
         source_shape, values = lookup.source_params(source)
         params.update(values)
     if person is not None:
-        params.update(lookup.person_params(person))
+        params.update(lookup.person_params(session, person))
     if tag is not None:
         params["tag_id"] = lookup.get_tag(session, tag.strip().lower()).id
     query = _claims_statement(source_shape, person is not None, tag is not None, disputed)
@@ -329,7 +329,7 @@ def list_quotes(
         .outerjoin(found, found.id == Quote.found_source_id)
     )
     if speaker is not None:
-        ids: list[int] = list(session.scalars(lookup.person_ids(speaker)))
+        ids: list[int] = lookup.person_ids(session, speaker)
         query = query.where(Quote.speaker_id.in_(ids))
     if source is not None:
         source_ids: list[int] = list(session.scalars(lookup.source_ids(source)))
@@ -428,9 +428,11 @@ def list_sources(session: Session, *, match: str | None = None) -> list[Record]:
         Source.issued_day,
         Source.issued_literal,
     )
-    if match is not None:
-        query = query.where(Source.id.in_(lookup.source_ids(match)))
-    rows = session.execute(query.order_by(Source.key)).all()
+    order: list[Any] = [Source.key]
+    if match is not None:  # an exact key first, then the name and title matches
+        query = query.where(Source.id.in_(lookup.source_ids(match, every=True)))
+        order.insert(0, case((Source.key == match.strip().lower(), 0), else_=1))
+    rows = session.execute(query.order_by(*order)).all()
     people: dict[int, list[Record]] = defaultdict(list)
     for chunk in _in_chunks([r.id for r in rows]):
         for source_id, role, name in session.execute(
@@ -459,9 +461,11 @@ def list_sources(session: Session, *, match: str | None = None) -> list[Record]:
 
 def list_people(session: Session, *, match: str | None = None) -> list[Record]:
     query = select(Person.id, Person.key, Person.display_name, Person.native_name, Person.note)
-    if match is not None:
-        query = query.where(Person.id.in_(lookup.person_ids(match)))
-    rows = session.execute(query.order_by(Person.key)).all()
+    order: list[Any] = [Person.key]
+    if match is not None:  # an exact key first, then the people a name matches
+        query = query.where(Person.id.in_(lookup.person_ids(session, match)))
+        order.insert(0, case((Person.key == match.strip().lower(), 0), else_=1))
+    rows = session.execute(query.order_by(*order)).all()
     variants: dict[int, list[Record]] = defaultdict(list)
     for chunk in _in_chunks([r.id for r in rows]):
         for person_id, name, kind, scheme in session.execute(
