@@ -138,6 +138,14 @@ def is_suffix(word: str) -> bool:
     return word.lower() in _SUFFIXES
 
 
+_INITIALS = re.compile(r"^(?:[^\W\d_]{1,2}\.-?)+$")
+
+
+def is_initials(word: str) -> bool:
+    """``"J."``, ``"J.R.R."``, ``"Н."``, ``"Ж.-П."``: one or more initials, each with its full stop."""
+    return bool(_INITIALS.match(word))
+
+
 def is_patronymic(word: str) -> bool:
     """A Russian patronymic: Константинович, Ильич, Pavlovich, Moiseevna."""
     return len(word) > 4 and bool(_PATRONYMIC.search(word))
@@ -170,7 +178,8 @@ def parse_name(text: str) -> CslName:
     - ``"Geoffrey Roberts"``, ``"Vincent van Gogh"``, ``"Jean de La Fontaine"``,
       ``"Martin Luther King Jr."`` / ``"Martin Luther King, Jr."``: natural order, BibTeX's
       "First von Last" rule (the lower-case words before the family name are its particle);
-    - ``"J. R. R. Tolkien"``, ``"Tolkien, J.R.R."``: initials are given names;
+    - ``"J. R. R. Tolkien"``, ``"Tolkien, J.R.R."``, ``"Хрущев Н. С."`` (family first, then
+      initials): initials are given names;
     - ``"Константин Константинович Рокоссовский"``, ``"Рокоссовский Константин Константинович"``
       (family first, known by the patronymic at the end), ``"Рокоссовский, Константин"``: any script;
     - ``"{Stavka}"``, ``"NKVD"``, ``"People's Commissariat of Defence"``: an institution, a literal.
@@ -195,6 +204,8 @@ def parse_name(text: str) -> CslName:
     suffix = words.pop() if len(words) > 2 and is_suffix(words[-1]) else ""
     if len(words) == 3 and is_patronymic(words[2]) and not is_patronymic(words[1]):
         return make_name(family=words[0], given=" ".join(words[1:]), suffix=suffix)
+    if len(words) > 1 and not is_initials(words[0]) and all(is_initials(w) for w in words[1:]):
+        return make_name(family=words[0], given=" ".join(words[1:]), suffix=suffix)  # "Хрущев Н. С."
     return _natural(words, suffix)
 
 

@@ -111,7 +111,7 @@ def select_sources(
         ids = found if ids is None else ids & found
 
     if source is not None:
-        narrow(set(session.scalars(lookup.source_ids(source))))
+        narrow(set(session.scalars(lookup.source_ids(session, source))))
     if claim is not None:
         claim_obj = lookup.get_claim(session, claim)
         narrow(set(session.scalars(select(Citation.source_id).where(Citation.claim_id == claim_obj.id))))

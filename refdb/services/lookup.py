@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from refdb.errors import NotFoundError, UsageError
 from refdb.formats.names import CslName, natural_form, parse_name
 from refdb.models import Claim, Contributor, Person, PersonName, Source, Tag
-from refdb.textnorm import fold, like_escape
+from refdb.textnorm import fold, has_cyrillic, like_escape, romanize
 
 MAX_QUERY = 1000
 IdQuery: TypeAlias = Select[Any] | CompoundSelect[Any]
@@ -69,11 +69,16 @@ def _person_matches(session: Session, query: str) -> list[tuple[int, bool]]:
     natural = fold(natural_form(wanted)) if wanted else ""
     if natural:
         phrases.add(natural)
-    family = fold(wanted.get("family", "")).split()
+    forms = [wanted]
+    if has_cyrillic(query):  # a Cyrillic name also as the romanizations refdb records for native names
+        for scheme in ("ALA-LC", "common English"):
+            latin = romanize(natural_form(wanted) or query, scheme)
+            phrases.add(fold(latin))
+            forms.append(parse_name(latin))
+    families = {fold(f.get("family", "")).split()[-1] for f in forms if fold(f.get("family", ""))}
     norm = _person_name.c.norm
     conditions = [norm.like(f"% {like_escape(p)} %", escape="\\") for p in sorted(phrases)]
-    if family:
-        conditions.append(norm.like(f"% {like_escape(family[-1])} %", escape="\\"))
+    conditions += [norm.like(f"% {like_escape(f)} %", escape="\\") for f in sorted(families)]
     found: dict[int, bool] = {}
     key = query.strip().lower()
     for pid in session.scalars(select(_person.c.id).where(_person.c.key == key)):
@@ -81,7 +86,8 @@ def _person_matches(session: Session, query: str) -> list[tuple[int, bool]]:
     rows = session.execute(select(_person_name.c.person_id, _person_name.c.name, norm).where(or_(*conditions)))
     for pid, name, name_norm in rows:
         exact = name_norm.strip() in phrases
-        if exact or any(f" {p} " in name_norm for p in phrases) or names_agree(wanted, parse_name(name)):
+        known = parse_name(name)
+        if exact or any(f" {p} " in name_norm for p in phrases) or any(names_agree(f, known) for f in forms):
             found[pid] = found.get(pid, False) or exact
     return sorted(found.items())
 
@@ -116,36 +122,32 @@ def _word_agrees(a: str, b: str) -> bool:
 
 
 def source_params(
-    query: str, prefix: str = "s", *, every: bool = False
-) -> tuple[tuple[int, bool], dict[str, str]]:
+    session: Session, query: str, prefix: str = "s", *, every: bool = False
+) -> tuple[tuple[int, bool], dict[str, Any]]:
     """The template's shape (number of title words, whether the query is a key that hides the other
     matches) and its values.  ``every``: a listing, where a key shows its source first and the name and
-    title matches after it; a filter (``claims --source``) takes a citation key as that source alone."""
+    title matches after it; a filter (``claims --source``) takes a citation key as that source alone.
+    The contributors are the people :func:`person_ids` finds for the query."""
     folded = _folded(query, "source")
     exact = query.strip().lower()
     words = folded.split()
-    natural = fold(natural_form(parse_name(query))) or folded
-    params = {f"{prefix}_phrase": f"% {like_escape(folded)} %", f"{prefix}_key": exact,
-              f"{prefix}_natural": f"% {like_escape(natural)} %"}  # fmt: skip
+    params: dict[str, Any] = {f"{prefix}_key": exact, f"{prefix}_people": person_ids(session, query)}
     params.update({f"{prefix}_w{i}": f"% {like_escape(word)} %" for i, word in enumerate(words)})
     return (len(words), bool(_KEY_CHARS.match(exact)) and not every), params
 
 
 @lru_cache(maxsize=64)
 def source_ids_template(shape: tuple[int, bool], prefix: str = "s") -> IdQuery:
-    """Sources whose key is the query, one of whose contributors matches it ("Roberts, Geoffrey" as
-    "Geoffrey Roberts" too), or whose title has its words."""
+    """Sources whose key is the query, one of whose contributors it names ("Roberts, Geoffrey", "G. Roberts"
+    as "Geoffrey Roberts"), or whose title has its words."""
     n_words, keyish = shape
     by_title = and_(
         *[_source.c.title_norm.like(bindparam(f"{prefix}_w{i}"), escape="\\") for i in range(n_words)]
     )
     fuzzy = union(
         select(_source.c.id).where(by_title),
-        select(_contributor.c.source_id)
-        .join(_person_name, _person_name.c.person_id == _contributor.c.person_id)
-        .where(
-            _person_name.c.norm.like(bindparam(f"{prefix}_phrase"), escape="\\")
-            | _person_name.c.norm.like(bindparam(f"{prefix}_natural"), escape="\\")
+        select(_contributor.c.source_id).where(
+            _contributor.c.person_id.in_(bindparam(f"{prefix}_people", expanding=True))
         ),
         select(_source.c.id).where(_source.c.key == bindparam(f"{prefix}_key")),
     )
@@ -159,8 +161,8 @@ def source_ids_template(shape: tuple[int, bool], prefix: str = "s") -> IdQuery:
     )
 
 
-def source_ids(query: str, *, every: bool = False) -> IdQuery:
-    shape, params = source_params(query, every=every)
+def source_ids(session: Session, query: str, *, every: bool = False) -> IdQuery:
+    shape, params = source_params(session, query, every=every)
     return source_ids_template(shape).params(**params)
 
 

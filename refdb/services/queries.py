@@ -90,7 +90,7 @@ def list_claims(
     params: dict[str, Any] = {}
     source_shape = None
     if source is not None:
-        source_shape, values = lookup.source_params(source)
+        source_shape, values = lookup.source_params(session, source)
         params.update(values)
     if person is not None:
         params.update(lookup.person_params(session, person))
@@ -332,7 +332,7 @@ def list_quotes(
         ids: list[int] = lookup.person_ids(session, speaker)
         query = query.where(Quote.speaker_id.in_(ids))
     if source is not None:
-        source_ids: list[int] = list(session.scalars(lookup.source_ids(source)))
+        source_ids: list[int] = list(session.scalars(lookup.source_ids(session, source)))
         query = query.where(
             (Quote.origin_source_id.in_(source_ids)) | (Quote.found_source_id.in_(source_ids))
         )
@@ -430,7 +430,7 @@ def list_sources(session: Session, *, match: str | None = None) -> list[Record]:
     )
     order: list[Any] = [Source.key]
     if match is not None:  # an exact key first, then the name and title matches
-        query = query.where(Source.id.in_(lookup.source_ids(match, every=True)))
+        query = query.where(Source.id.in_(lookup.source_ids(session, match, every=True)))
         order.insert(0, case((Source.key == match.strip().lower(), 0), else_=1))
     rows = session.execute(query.order_by(*order)).all()
     people: dict[int, list[Record]] = defaultdict(list)
