@@ -315,7 +315,7 @@ def make_people(rng: random.Random, count: int) -> list[PersonRow]:
 
     # the planted author (her family name is in no list below)
     add("Aleksandra Kollontai", "Kollontai", "Aleksandra", None, "Александра Михайловна Коллонтай",
-        [NameRec("Alexandra Kollontai", "transliteration", "common English")])  # fmt: skip
+        [NameRec(name="Alexandra Kollontai", kind="transliteration", scheme="common English")])  # fmt: skip
     while len(people) < count:
         roll = rng.random()
         variants: list[NameRec] = []
@@ -327,7 +327,7 @@ def make_people(rng: random.Random, count: int) -> list[PersonRow]:
                 family, particle = rng.choice(LATIN_FAMILIES), None
             display = " ".join(filter(None, [given, particle, family]))
             if rng.random() < 0.1:
-                variants.append(NameRec(f"{given[0]}. {' '.join(filter(None, [particle, family]))}", "variant"))
+                variants.append(NameRec(name=f"{given[0]}. {' '.join(filter(None, [particle, family]))}", kind="variant"))
             add(display, family, given, particle, None, variants)
         elif roll < 0.75:  # Russian: Latin display name, Cyrillic native name with patronymic
             female = rng.random() < 0.25
@@ -342,10 +342,10 @@ def make_people(rng: random.Random, count: int) -> list[PersonRow]:
             display = f"{given} {family}"
             english = romanize(f"{given_ru} {family_ru}", "common English")
             if english != display and rng.random() < 0.4:
-                variants.append(NameRec(english, "transliteration", "common English"))
+                variants.append(NameRec(name=english, kind="transliteration", scheme="common English"))
             if rng.random() < 0.05 and len(family) > 5:
                 cut = rng.randint(2, len(family) - 2)
-                variants.append(NameRec(family[:cut] + family[cut + 1 :], "misspelling"))
+                variants.append(NameRec(name=family[:cut] + family[cut + 1 :], kind="misspelling"))
             add(display, family, given, None, native, variants)
         elif roll < 0.85:  # Greek
             (given, given_el), (family, family_el) = rng.choice(GREEK["given"]), rng.choice(GREEK["family"])
@@ -645,6 +645,7 @@ def build(out: Path, shape: Shape, seed: int) -> dict[str, Any]:
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     from refdb.db import dispose_all
+    from refdb.db.engine import register_functions
     from refdb.db.migrate import upgrade
 
     upgrade(f"sqlite:///{partial.resolve()}", "head")
@@ -652,6 +653,7 @@ def build(out: Path, shape: Shape, seed: int) -> dict[str, Any]:
     timings["schema"] = time.perf_counter() - t0
 
     conn = sqlite3.connect(partial, isolation_level=None)
+    register_functions(conn)  # refdb_fold, which the search index's statements call
     conn.execute("PRAGMA journal_mode = OFF")  # a fresh file built aside: nothing to protect until the rename
     conn.execute("PRAGMA synchronous = OFF")
     conn.execute("PRAGMA cache_size = -512000")
