@@ -9,9 +9,9 @@ from sqlalchemy import func, select, text, union
 from sqlalchemy.orm import Session
 
 from refdb.db import fts
+from refdb.formats.names import parse_name
 from refdb.models import Citation, Claim, Comment, Person, PersonName, Quote, Source
 from refdb.services.anchors import locate
-from refdb.formats.names import parse_name
 from refdb.textnorm import fold
 from refdb.vocab import ASSERTING_STANCES
 
