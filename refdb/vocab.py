@@ -28,6 +28,12 @@ ClaimKind = Literal["thesis", "factor", "factual", "myth", "interpretation", "co
 Stance = Literal["asserts", "supports", "reports", "rejects", "disputes"]
 CommentStance = Literal["disputes", "rejects", "supports", "qualifies"]
 Relation = Literal["supports", "refines", "contradicts"]
+# CSL 1.0.2's locator labels (the "locator" terms of the specification, Appendix III)
+LocatorLabel = Literal[
+    "act", "appendix", "article-locator", "book", "canon", "chapter", "column", "elocation", "equation",
+    "figure", "folio", "issue", "line", "note", "opus", "page", "paragraph", "part", "rule", "scene",
+    "section", "sub-verbo", "supplement", "table", "timestamp", "title-locator", "verse", "version", "volume",
+]  # fmt: skip
 # what `refdb search --kind` selects: the records, and the paragraphs of the texts sources hold
 SearchKind = Literal["claim", "quote", "comment", "source", "person", "passage"]
 
@@ -41,6 +47,7 @@ STANCES: tuple[str, ...] = get_args(Stance)
 COMMENT_STANCES: tuple[str, ...] = get_args(CommentStance)
 RELATIONS: tuple[str, ...] = get_args(Relation)
 SEARCH_KINDS: tuple[str, ...] = get_args(SearchKind)
+LOCATOR_LABELS: tuple[str, ...] = get_args(LocatorLabel)
 
 # how a citation's stance reads for the claim: for it (a report counts as asserting that the claim
 # was made, not as support), or against it

@@ -112,7 +112,10 @@ def add_source(
     ] = None,
     publisher: Annotated[str | None, typer.Option(help="Publisher.")] = None,
     place: Annotated[str | None, typer.Option(help="Place of publication.")] = None,
-    issued: Annotated[str | None, typer.Option(help="Date issued: YYYY, YYYY-MM or YYYY-MM-DD.")] = None,
+    issued: Annotated[
+        str | None,
+        typer.Option(help="Date issued: YYYY, YYYY-MM, YYYY-MM-DD, a range 1942/1943, 1942~ or c. 1942 (circa), 1942? (uncertain), forthcoming, n.d."),
+    ] = None,
     edition: Annotated[str | None, typer.Option(help="Edition.")] = None,
     volume: Annotated[str | None, typer.Option(help="Volume.")] = None,
     issue: Annotated[str | None, typer.Option(help="Issue.")] = None,
@@ -215,14 +218,14 @@ def add_quote(
         str | None, typer.Option("--origin-locator", help="Where in it, e.g. 213 or 213–14.")
     ] = None,
     origin_label: Annotated[
-        str | None, typer.Option("--origin-label", help="Locator label (default page).")
+        str | None, typer.Option("--origin-label", help="Locator label, one of CSL's: page (default), paragraph, chapter, section, folio, line, note ...")
     ] = None,
     found_in: Annotated[
         str | None, typer.Option("--found-in", help="Source key of the work it was found in.")
     ] = None,
     found_locator: Annotated[str | None, typer.Option("--found-locator", help="Where in that work.")] = None,
     found_label: Annotated[
-        str | None, typer.Option("--found-label", help="Locator label (default page).")
+        str | None, typer.Option("--found-label", help="Locator label, one of CSL's: page (default), paragraph, chapter, section, folio, line, note ...")
     ] = None,
     prefix: Annotated[
         str | None,
@@ -381,7 +384,7 @@ def link_cite(
     ] = "supports",
     locator: Annotated[str | None, typer.Option("--locator", "-l", help="Where: 159–62, 4 ...")] = None,
     label: Annotated[
-        str | None, typer.Option("--label", help="Locator label: page (default), paragraph, chapter ...")
+        str | None, typer.Option("--label", help="Locator label, one of CSL's: page (default), paragraph, chapter, section, folio, line, note ...")
     ] = None,
     exact: Annotated[
         str | None,

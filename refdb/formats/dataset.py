@@ -26,6 +26,7 @@ from refdb.errors import InputError
 from refdb.records import KIND_OF, SECTION_OF, Dataset, Record, SourceRec
 from refdb.records.defs import MAX_KEY, date_text, partial_date
 from refdb.records.defs import bare as _bare
+from refdb.vocab import LOCATOR_LABELS
 
 __all__ = ["FORMAT_VERSION", "SECTION_OF", "PartialDate", "date_text", "dumps", "parse", "parse_record",
            "partial_date", "to_plain"]  # fmt: skip
@@ -258,8 +259,11 @@ def _explain(exc: msgspec.ValidationError, record: Any, info: Any, where: str, w
         problem = f"is {len(str(node))} characters long; a key has at most {MAX_KEY}"
     elif m := re.match(r"Invalid enum value (.*)$", head):
         allowed = _literal_values(t)
-        shown = ", ".join(sorted(allowed)) if len(allowed) < 12 else "a CSL item type (book, chapter, ...)"
-        problem = f"'{node}' is not one of: {shown}"
+        if set(allowed) == set(LOCATOR_LABELS):
+            problem = f"'{node}' is not a CSL locator label; use one of: {', '.join(LOCATOR_LABELS)}"
+        else:
+            shown = ", ".join(sorted(allowed)) if len(allowed) < 12 else "a CSL item type (book, chapter, ...)"
+            problem = f"'{node}' is not one of: {shown}"
     return InputError(problem, location=location, field=fld)
 
 
