@@ -261,7 +261,6 @@ CASES: list[Case] = [
     Case("quotes-unknown-claim", ("quotes", "--claim", "no-such-claim"), 3, "no claim with key 'no-such-claim'"),
     Case("comments-unknown-claim", ("comments", "--claim", "no-such-claim"), 3,
          "no claim with key 'no-such-claim'"),
-    Case("claims-unknown-tag", ("claims", "--tag", "no-such-tag"), 3, "no tag with key 'no-such-tag'"),
     Case("rm-unknown-claim", ("rm", "claim", "no-such-claim"), 3, "no claim with key 'no-such-claim'"),
     Case("edit-unknown-claim", ("edit", "claim", "no-such-claim", "--set", "text=x"), 3,
          "no claim with key 'no-such-claim'"),

@@ -182,7 +182,7 @@ def add_claim(
     key: Key = None,
     tag: Annotated[
         list[str] | None,
-        typer.Option("--tag", help="A theme tag key (repeatable; must exist, see 'refdb link tag')."),
+        typer.Option("--tag", help="A theme tag key (repeatable; new ones are created, as 'refdb link tag' does)."),
     ] = None,
     about: Annotated[
         list[str] | None,
@@ -196,6 +196,9 @@ def add_claim(
 
     def action(session: Any) -> str:
         subjects = [authoring.person_key_for(session, p, create=False) for p in about or []]
+        created = authoring.ensure_tags(session, tag or [])
+        if created:
+            note(f"new tags: {', '.join(created)}")
         record = {"key": key, "text": text, "kind": kind, "tags": tag, "about": subjects, "note": note_,
                   "curated": _curated(curated)}  # fmt: skip
         return authoring.add(session, "claim", record)

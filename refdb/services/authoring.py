@@ -274,15 +274,24 @@ def link_relation(session: Session, claim: str, other: str, *, relation: str, no
     _load(session, "claim", _replace(rec, f"link relation {claim}", relations=relations))
 
 
+def ensure_tags(session: Session, tags: list[str]) -> list[str]:
+    """Create the tags that do not exist yet (a label from the key); returns the keys created.
+
+    Every command that tags a claim creates unknown tags this one way (add claim --tag, link tag)."""
+    created = []
+    for tag in dict.fromkeys(tags):
+        if not exists(session, "tag", tag):
+            add(session, "tag", {"key": tag, "label": tag.replace("-", " ").capitalize()})
+            created.append(tag)
+    return created
+
+
 def link_tags(session: Session, claim: str, tags: list[str], *, remove: bool = False) -> list[str]:
     """Tag a claim (creating tags that do not exist yet); returns the tags created."""
     rec: ClaimRec = get(session, "claim", claim)
-    created = []
+    created = [] if remove else ensure_tags(session, tags)
     current = list(rec.tags)
     for tag in tags:
-        if not remove and not exists(session, "tag", tag):
-            add(session, "tag", {"key": tag, "label": tag.replace("-", " ").capitalize()})
-            created.append(tag)
         current = _toggle(current, tag, remove, f"claim '{claim}'", "tag")
     _load(session, "claim", _replace(rec, f"link tag {claim}", tags=current))
     return created

@@ -184,6 +184,15 @@ def get_claim(session: Session, key: str) -> Claim:
     return _get(session, Claim, key, "claim")  # type: ignore[no-any-return]
 
 
+def tag_ids(session: Session, query: str) -> list[int]:
+    """The tags a filter names: by key, or by label ("Command relationship"), case and accents ignored.
+    None is an empty list: a filter that matches nothing matches no records (not an error)."""
+    folded = fold(query)
+    found = {tid for tid, key, label in session.execute(select(Tag.id, Tag.key, Tag.label))
+             if key == query.strip().lower() or (folded and fold(label or "") == folded)}  # fmt: skip
+    return sorted(found)
+
+
 def get_tag(session: Session, key: str) -> Tag:
     return _get(session, Tag, key, "tag")  # type: ignore[no-any-return]
 

@@ -95,7 +95,7 @@ def list_claims(
     if person is not None:
         params.update(lookup.person_params(session, person))
     if tag is not None:
-        params["tag_id"] = lookup.get_tag(session, tag.strip().lower()).id
+        params["tag_ids"] = lookup.tag_ids(session, tag)
     query = _claims_statement(source_shape, person is not None, tag is not None, disputed)
     out: list[Record] = []
     by_id: dict[int, Record] = {}
@@ -153,7 +153,9 @@ def _claims_statement(source_shape: tuple[int, bool] | None, person: bool, tag: 
         )
     if tag:
         conditions.append(
-            claim.c.id.in_(select(claim_tag.c.claim_id).where(claim_tag.c.tag_id == bindparam("tag_id")))
+            claim.c.id.in_(
+                select(claim_tag.c.claim_id).where(claim_tag.c.tag_id.in_(bindparam("tag_ids", expanding=True)))
+            )
         )
     if disputed:
         conditions.append(
