@@ -209,19 +209,19 @@ CASES: list[Case] = [
          "r.txt: cannot tell the format from the suffix '.txt'; pass --format (bibtex, ris, csljson)",
          {"r.txt": "TY  - BOOK\nER  - \n"}),
     Case("import-unknown-format", ("import", "r.ris", "--format", "endnote"), 2,
-         "Invalid value for '--format' / '-f': Value error, 'endnote' is not one of 'bibtex', 'ris', 'csljson'. "
+         "Invalid value for '--format' / '-f': 'endnote' is not one of 'bibtex', 'ris', 'csljson'. "
          "(see 'refdb import --help')",
          {"r.ris": "TY  - BOOK\nER  - \n"}),
     Case("export-unknown-format", ("export", "--format", "xml"), 2,
-         "Invalid value for '--format' / '-f': Value error, 'xml' is not one of 'bibtex', 'ris', 'csljson', 'csv'. "
+         "Invalid value for '--format' / '-f': 'xml' is not one of 'bibtex', 'ris', 'csljson', 'csv'. "
          "(see 'refdb export --help')"),
     Case("claims-unknown-format", ("claims", "--format", "xml"), 2,
-         "Invalid value for '--format' / '-f': Value error, 'xml' is not one of 'table', 'json', 'csv', "
+         "Invalid value for '--format' / '-f': 'xml' is not one of 'table', 'json', 'csv', "
          "'markdown'. (see 'refdb claims --help')"),
     Case("check-unknown-format", ("check", "--format", "xml"), 2,
          "--format must be one of: table, json, csv, markdown"),
     Case("cite-unknown-format", ("cite", "stalin-always-listened", "--format", "pdf"), 2,
-         "Invalid value for '--format' / '-f': Value error, 'pdf' is not one of 'text', 'markdown', 'html'. "
+         "Invalid value for '--format' / '-f': 'pdf' is not one of 'text', 'markdown', 'html'. "
          "(see 'refdb cite --help')"),
     Case("cite-unknown-style", ("cite", "stalin-always-listened", "--style", "no-such-style"), 3,
          "unknown citation style 'no-such-style'; give an official CSL style id such as "
@@ -230,7 +230,7 @@ CASES: list[Case] = [
          "unknown citation style 'no-such-style'; give an official CSL style id such as "
          "chicago-notes-bibliography, or a path to a .csl file"),
     Case("search-unknown-kind", ("search", "charm", "--kind", "tag"), 2,
-         "Invalid value for '--kind' / '-k': Value error, 'tag' is not one of 'claim', 'quote', 'comment', "
+         "Invalid value for '--kind' / '-k': 'tag' is not one of 'claim', 'quote', 'comment', "
          "'source', 'person', 'passage'. (see 'refdb search --help')"),
     # --- values refused when they are written (issue 12) -----------------------------------------
     Case("cite-label-unknown",
