@@ -429,6 +429,16 @@ def list_sources(session: Session, *, match: str | None = None) -> list[Record]:
         Source.issued_month,
         Source.issued_day,
         Source.issued_literal,
+        Source.container_title,
+        Source.edition,
+        Source.volume,
+        Source.issue,
+        Source.pages,
+        Source.url,
+        Source.isbn,
+        Source.doi,
+        Source.language,
+        Source.note,
     )
     order: list[Any] = [Source.key]
     if match is not None:  # an exact key first, then the name and title matches
@@ -456,6 +466,16 @@ def list_sources(session: Session, *, match: str | None = None) -> list[Record]:
             "publisher": r.publisher,
             "place": r.place,
             "issued": format_partial((r.issued_year, r.issued_month, r.issued_day)) or r.issued_literal,
+            "container_title": r.container_title,
+            "edition": r.edition,
+            "volume": r.volume,
+            "issue": r.issue,
+            "pages": r.pages,
+            "url": r.url,
+            "isbn": r.isbn,
+            "doi": r.doi,
+            "language": r.language,
+            "note": r.note,
         }
         for r in rows
     ]

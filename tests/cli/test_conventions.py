@@ -55,3 +55,30 @@ def test_completion_prints_a_script(cli: Cli) -> None:
         result = cli("completion", shell)
         assert result.exit_code == 0 and "_REFDB_COMPLETE" in result.stdout, shell
     assert cli("completion", "tcsh").stderr.startswith("Error: no completion for the shell 'tcsh'")
+
+
+def test_exported_files_get_their_mode_from_the_umask(cli: Cli, tmp_path: object) -> None:
+    import os
+    from pathlib import Path
+
+    target = Path(str(tmp_path)) / "out.bib"
+    old = os.umask(0o022)
+    try:
+        assert cli("export", "--format", "bibtex", "--output", str(target)).exit_code == 0
+    finally:
+        os.umask(old)
+    assert target.stat().st_mode & 0o777 == 0o644
+
+
+def test_sources_json_is_complete(cli: Cli) -> None:
+    import json
+
+    added = cli("add", "source", "An Article", "--key", "art", "--type", "article-journal",
+                "--container-title", "Slavic Review", "--volume", "54", "--issue", "2", "--pages", "293–318",
+                "--doi", "10.2307/2501624")  # fmt: skip
+    assert added.exit_code == 0, added.output
+    (record,) = json.loads(cli("sources", "art", "--format", "json").stdout)
+    assert {k: record[k] for k in ("container_title", "volume", "issue", "pages", "doi")} == {
+        "container_title": "Slavic Review", "volume": "54", "issue": "2", "pages": "293–318",
+        "doi": "10.2307/2501624",
+    }  # fmt: skip
