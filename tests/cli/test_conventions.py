@@ -82,3 +82,22 @@ def test_sources_json_is_complete(cli: Cli) -> None:
         "container_title": "Slavic Review", "volume": "54", "issue": "2", "pages": "293–318",
         "doi": "10.2307/2501624",
     }  # fmt: skip
+
+
+def test_claim_formats_are_complete(cli: Cli) -> None:
+    import csv
+    import io
+    import json
+
+    record = json.loads(cli("claim", "factor-charm", "--format", "json").stdout)
+    text = cli("claim", "factor-charm", "--format", "text")
+    assert text.exit_code == 0 and text.stdout == cli("claim", "factor-charm").stdout
+    assert "Quotes:" in text.stdout and "Counter-comments:" in text.stdout
+    (row,) = csv.DictReader(io.StringIO(cli("claim", "factor-charm", "--format", "csv").stdout))
+    assert row["key"] == "factor-charm" and row["text"] == record["text"]
+    assert row["quotes"] == "; ".join(q["key"] for q in record["quotes"])
+    assert row["comments"] == "; ".join(c["key"] for c in record["comments"])
+    assert row["about"] == "; ".join(record["about"])
+    markdown = cli("claim", "factor-charm", "--format", "markdown").stdout
+    assert markdown.startswith("## factor-charm (factor)\n")
+    assert "### Sources" in markdown and "### Quotes" in markdown and "### Counter-comments" in markdown
