@@ -374,7 +374,10 @@ def rm(
     from refdb.services import authoring
 
     gone = _write(ctx, lambda s: authoring.remove(s, kind, key, cascade=cascade))
-    note(f"removed {kind} '{key}'" + (f" and {'; '.join(gone)}" if gone else ""))
+    # what --cascade did to what referred to it: a source's quotes and comments go with it; every other
+    # record referring to the removed one stays, only its link is removed
+    effect = "removed with it or unlinked" if kind == "source" else "unlinked (they stay)"
+    note(f"removed {kind} '{key}'" + (f"; {effect}: {'; '.join(gone)}" if gone else ""))
 
 
 @link_app.command("cite")
@@ -403,7 +406,7 @@ def link_cite(
     _write(ctx, lambda s: authoring.link_citation(
         s, claim, source, stance=stance, locator=locator, label=label or ("page" if locator else None),
         exact=exact, prefix=prefix, suffix=suffix, note=note_))  # fmt: skip
-    note(f"claim '{claim}' {stance} by '{source}'" + (f" at {locator}" if locator else ""))
+    note(f"cited claim '{claim}' to '{source}' ({stance}" + (f", at {locator}" if locator else "") + ")")
 
 
 @link_app.command("quote")

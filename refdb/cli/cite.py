@@ -41,7 +41,8 @@ StyleOpt = Annotated[
     typer.Option(
         "--style",
         help="A CSL style: an official id (chicago-notes-bibliography, modern-language-association, apa, "
-        "harvard-cite-them-right ...; aliases chicago, mla, apa, harvard) or a path to a .csl file.",
+        "harvard-cite-them-right ...; aliases chicago, chicago-17 (the 17th edition), chicago-shortened, "
+        "chicago-ibid, mla, mla-notes, apa, harvard, mhra, ieee, oscola) or a path to a .csl file.",
     ),
 ]
 
