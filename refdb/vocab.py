@@ -28,11 +28,13 @@ ClaimKind = Literal["thesis", "factor", "factual", "myth", "interpretation", "co
 Stance = Literal["asserts", "supports", "reports", "rejects", "disputes"]
 CommentStance = Literal["disputes", "rejects", "supports", "qualifies"]
 Relation = Literal["supports", "refines", "contradicts"]
-# CSL 1.0.2's locator labels (the "locator" terms of the specification, Appendix III)
+# Locator labels: CSL's, those of them the citation engine can print (pandoc's citeproc parses these
+# terms; CSL also lists act, appendix, canon, equation, rule, scene, sub-verbo, supplement, table,
+# timestamp, title-locator, version, article-locator, elocation, which it cannot).  A label outside
+# this list is refused when written, not when a note is printed.
 LocatorLabel = Literal[
-    "act", "appendix", "article-locator", "book", "canon", "chapter", "column", "elocation", "equation",
-    "figure", "folio", "issue", "line", "note", "opus", "page", "paragraph", "part", "rule", "scene",
-    "section", "sub-verbo", "supplement", "table", "timestamp", "title-locator", "verse", "version", "volume",
+    "book", "chapter", "column", "figure", "folio", "issue", "line", "note", "opus", "page", "paragraph",
+    "part", "section", "verse", "volume",
 ]  # fmt: skip
 # what `refdb search --kind` selects: the records, and the paragraphs of the texts sources hold
 SearchKind = Literal["claim", "quote", "comment", "source", "person", "passage"]

@@ -235,15 +235,17 @@ CASES: list[Case] = [
     # --- values refused when they are written (issue 12) -----------------------------------------
     Case("cite-label-unknown",
          ("link", "cite", "factor-charm", "roberts-stalins-wars", "--stance", "asserts", "--label", "bogus"), 5,
-         "link cite factor-charm: claim factor-charm, citation: field 'label': 'bogus' is not a CSL locator "
-         "label; use one of: act, appendix, article-locator, book, canon, chapter, column, elocation, equation, figure, folio, issue, line, note, opus, page, paragraph, part, rule, scene, section, sub-verbo, supplement, table, timestamp, title-locator, verse, version, volume"),
+         "link cite factor-charm: claim factor-charm, citation: field 'label': 'bogus' is not a locator label; use "
+         "one of CSL's labels the citation engine prints: book, chapter, column, figure, folio, issue, line, note, opus, page, paragraph, part, section, verse, volume"),
     Case("quote-label-unknown",
          ("add", "quote", "Words.", "--key", "q1", "--found-in", "roberts-stalins-wars", "--found-label", "pge"), 5,
-         "add quote: quote q1, found_in: field 'label': 'pge' is not a CSL locator label; use one of: "
-         "act, appendix, article-locator, book, canon, chapter, column, elocation, equation, figure, folio, issue, line, note, opus, page, paragraph, part, rule, scene, section, sub-verbo, supplement, table, timestamp, title-locator, verse, version, volume"),
+         "add quote: quote q1, found_in: field 'label': 'pge' is not a locator label; use one of CSL's labels "
+         "the citation engine prints: "
+         "book, chapter, column, figure, folio, issue, line, note, opus, page, paragraph, part, section, verse, volume"),
     Case("dataset-label-unknown", ("load", "d.yaml"), 5,
-         "d.yaml:7: claim c1, citation: field 'label': 'pg' is not a CSL locator label; use one of: "
-         "act, appendix, article-locator, book, canon, chapter, column, elocation, equation, figure, folio, issue, line, note, opus, page, paragraph, part, rule, scene, section, sub-verbo, supplement, table, timestamp, title-locator, verse, version, volume",
+         "d.yaml:7: claim c1, citation: field 'label': 'pg' is not a locator label; use one of CSL's labels "
+         "the citation engine prints: "
+         "book, chapter, column, figure, folio, issue, line, note, opus, page, paragraph, part, section, verse, volume",
          {"d.yaml": yaml("claims:\n  - key: c1\n    kind: thesis\n    text: T\n    citations:\n"
                          "      - {source: roberts-stalins-wars, stance: asserts, locator: '5', label: pg}\n")}),
     Case("issued-free-text", ("add", "source", "T", "--key", "t1", "--issued", "soon"), 5,

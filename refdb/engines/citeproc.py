@@ -44,6 +44,7 @@ from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
+from refdb import vocab
 from refdb.errors import InputError, NotFoundError, RefdbError, UsageError
 
 DEFAULT_STYLE = "chicago-notes-bibliography"
@@ -65,24 +66,9 @@ STYLE_ALIASES: dict[str, str] = {
     "oscola": "oscola",
 }
 
-# The locator labels pandoc can parse (Text.Pandoc.Citeproc.Locator.locatorTerms).
-LOCATOR_LABELS = (
-    "book",
-    "chapter",
-    "column",
-    "figure",
-    "folio",
-    "issue",
-    "line",
-    "note",
-    "opus",
-    "page",
-    "paragraph",
-    "part",
-    "section",
-    "verse",
-    "volume",
-)
+# The locator labels pandoc can parse (Text.Pandoc.Citeproc.Locator.locatorTerms): the vocabulary's list,
+# which the record definitions check when a citation is written.
+LOCATOR_LABELS = vocab.LOCATOR_LABELS
 
 _WRITERS = {"text": "plain", "markdown": "markdown-smart", "html": "html"}
 _CSL_NS = "http://purl.org/net/xbiblio/csl"

@@ -260,7 +260,10 @@ def _explain(exc: msgspec.ValidationError, record: Any, info: Any, where: str, w
     elif m := re.match(r"Invalid enum value (.*)$", head):
         allowed = _literal_values(t)
         if set(allowed) == set(LOCATOR_LABELS):
-            problem = f"'{node}' is not a CSL locator label; use one of: {', '.join(LOCATOR_LABELS)}"
+            problem = (
+                f"'{node}' is not a locator label; use one of CSL's labels the citation engine prints: "
+                + ", ".join(LOCATOR_LABELS)
+            )
         else:
             shown = ", ".join(sorted(allowed)) if len(allowed) < 12 else "a CSL item type (book, chapter, ...)"
             problem = f"'{node}' is not one of: {shown}"
