@@ -130,6 +130,31 @@ def render_bibliography(
     return render(items, [], style=style, output=output).bibliography
 
 
+@dataclass(frozen=True)
+class StyleInfo:
+    """How a style cites: ``note`` (footnotes), ``author-date``, ``author``, ``numeric`` or ``label``
+    (its ``<category citation-format>``), and the heading its list of works goes under."""
+
+    citation_format: str
+    heading: str
+
+
+def style_info(style: str) -> StyleInfo:
+    """The citation format a style declares, and its bibliography's heading: MLA's "Works Cited",
+    "References" for the other author-date and numeric styles (APA, Harvard, IEEE), else "Bibliography"."""
+    path = resolve_style(style)
+    text = path.read_text(encoding="utf-8", errors="replace")
+    found = re.search(r'<category\b[^>]*\bcitation-format="([a-z-]+)"', text)
+    citation_format = found.group(1) if found else "note"
+    if "modern-language-association" in path.stem:
+        heading = "Works Cited"
+    elif citation_format in ("author-date", "author", "numeric", "label"):
+        heading = "References"
+    else:
+        heading = "Bibliography"
+    return StyleInfo(citation_format, heading)
+
+
 def resolve_style(style: str) -> Path:
     """The ``.csl`` file for an alias, an official style id, or a path to a style file."""
     name = style.strip()
