@@ -10,7 +10,7 @@ import re
 from functools import lru_cache
 from typing import Any, TypeAlias
 
-from sqlalchemy import CompoundSelect, Select, and_, bindparam, func, or_, select, union
+from sqlalchemy import CompoundSelect, Select, and_, bindparam, func, literal, or_, select, union, union_all
 from sqlalchemy.orm import Session
 
 from refdb.errors import NotFoundError, UsageError
@@ -81,10 +81,12 @@ def _person_matches(session: Session, query: str) -> list[tuple[int, bool]]:
     conditions += [norm.like(f"% {like_escape(f)} %", escape="\\") for f in sorted(families)]
     found: dict[int, bool] = {}
     key = query.strip().lower()
-    for pid in session.scalars(select(_person.c.id).where(_person.c.key == key)):
-        found[pid] = True
-    rows = session.execute(select(_person_name.c.person_id, _person_name.c.name, norm).where(or_(*conditions)))
-    for pid, name, name_norm in rows:
+    by_key = select(_person.c.id, literal(None), literal(None)).where(_person.c.key == key)
+    by_name = select(_person_name.c.person_id, _person_name.c.name, norm).where(or_(*conditions))
+    for pid, name, name_norm in session.execute(union_all(by_key, by_name)):  # one statement
+        if name is None:
+            found[pid] = True
+            continue
         exact = name_norm.strip() in phrases
         known = parse_name(name)
         if exact or any(f" {p} " in name_norm for p in phrases) or any(names_agree(f, known) for f in forms):

@@ -32,44 +32,45 @@ def search(session: Session, text: str, *, kinds: list[str] | None = None, limit
     records: list[Record] = []
     plain = [k for k in kinds if k != "passage"]
     if plain:
-        records = _details(session, query, backend.search(session, query, plain, limit))
-    if "passage" in kinds and len(records) < limit:
+        records = _details(session, query, backend.search(session, query, plain, limit), plain)
+    if "passage" in kinds:
         texts = backend.search(session, Query(query.groups, ()), ["passage"], limit)
-        records += _passages(session, query, [key for _, key in texts], limit - len(records))
+        records += _passages(session, query, [key for _, key in texts], max(0, limit - len(records)))
     for rank, record in enumerate(records, start=1):
         record["rank"] = rank
     return records
 
 
-def _details(session: Session, query: Query, hits: list[tuple[str, str]]) -> list[Record]:
-    """Each hit's text or title, speaker and snippet: one query per kind found, however many hits."""
+def _details(session: Session, query: Query, hits: list[tuple[str, str]], kinds: list[str]) -> list[Record]:
+    """Each hit's text or title, speaker and snippet: the same queries per kind searched, however many
+    hits (and whichever kinds they are)."""
     from sqlalchemy import select
 
     from refdb.models import Claim, Comment, Contributor, Person, PersonName, Quote, Source
     from refdb.services.search.highlight import snippet
 
-    by_kind: dict[str, list[str]] = defaultdict(list)
+    by_kind: dict[str, list[str]] = {kind: [] for kind in kinds}
     for kind, key in hits:
         by_kind[kind].append(key)
     info: dict[tuple[str, str], Record] = {}
-    if by_kind["claim"]:
+    if "claim" in by_kind:
         for key, text in session.execute(select(Claim.key, Claim.text).where(Claim.key.in_(by_kind["claim"]))):
             info[("claim", key)] = {"text": text, "snippet": snippet(query, text)}
-    if by_kind["quote"]:
+    if "quote" in by_kind:
         for key, text, speaker in session.execute(
             select(Quote.key, Quote.text, Person.display_name)
             .outerjoin(Person, Person.id == Quote.speaker_id)
             .where(Quote.key.in_(by_kind["quote"]))
         ):
             info[("quote", key)] = {"text": text, "speaker": speaker, "snippet": snippet(query, text)}
-    if by_kind["comment"]:
+    if "comment" in by_kind:
         for key, text, author, label in session.execute(
             select(Comment.key, Comment.text, Person.display_name, Comment.author_label)
             .outerjoin(Person, Person.id == Comment.author_id)
             .where(Comment.key.in_(by_kind["comment"]))
         ):
             info[("comment", key)] = {"text": text, "speaker": author or label, "snippet": snippet(query, text)}
-    if by_kind["source"]:
+    if "source" in by_kind:
         names: dict[str, list[str]] = defaultdict(list)
         for key, name in session.execute(
             select(Source.key, Person.display_name)
@@ -82,7 +83,7 @@ def _details(session: Session, query: Query, hits: list[tuple[str, str]]) -> lis
         for s in session.scalars(select(Source).where(Source.key.in_(by_kind["source"]))):
             fields = (s.title, s.short_title, s.container_title, "; ".join(names[s.key]), s.publisher, s.place, s.note)
             info[("source", s.key)] = {"title": s.title, "snippet": snippet(query, *fields)}
-    if by_kind["person"]:
+    if "person" in by_kind:
         forms: dict[str, list[str]] = defaultdict(list)
         for key, display, name in session.execute(
             select(Person.key, Person.display_name, PersonName.name)
