@@ -13,7 +13,7 @@ from typing import Any, TypeAlias
 from sqlalchemy import CompoundSelect, Select, and_, bindparam, func, literal, or_, select, union, union_all
 from sqlalchemy.orm import Session
 
-from refdb.errors import NotFoundError, UsageError
+from refdb.errors import InputError, NotFoundError, UsageError
 from refdb.formats.names import CslName, natural_form, parse_name
 from refdb.models import Claim, Contributor, Person, PersonName, Source, Tag
 from refdb.textnorm import fold, has_cyrillic, like_escape, romanize
@@ -24,6 +24,8 @@ _KEY_CHARS = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 
 
 def _folded(text: str, what: str) -> str:
+    if "\x00" in text:  # PostgreSQL refuses it in any parameter; no record holds one
+        raise InputError(f"the {what} '{text.replace(chr(0), '')}' contains a NUL byte")
     if len(text) > MAX_QUERY:
         raise UsageError(f"{what} is {len(text)} characters long; at most {MAX_QUERY} are accepted")
     folded = fold(text)
