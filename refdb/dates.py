@@ -282,12 +282,13 @@ def month_of_abbreviation(word: str) -> int | None:
 ISSUED_WORDS = ("forthcoming", "in press", "n.d.", "no date", "undated")
 ISSUED_FORMS = (
     "YYYY, YYYY-MM or YYYY-MM-DD; a range 1942/1943; approximate 1942~ (or 'c. 1942'); uncertain 1942?; "
-    "both 1942%; or " + ", ".join(ISSUED_WORDS)
+    "both 1942%; a season, Spring 1942; or " + ", ".join(ISSUED_WORDS)
 )
 _EDTF_ONE = r"\d{4}(?:-\d{2}(?:-\d{2})?)?"
 _EDTF = re.compile(rf"^({_EDTF_ONE})([~?%]?)(?:/({_EDTF_ONE})([~?%]?))?$")
 _CIRCA = re.compile(r"^(?:c\.?|ca\.?|circa|approx\.?|about|около|ок\.|приблизительно)\s*(\d{4})$", re.IGNORECASE)
 _YEAR_RANGE = re.compile(r"^(\d{4})\s*[-–—]\s*(\d{4})$")
+_SEASON = re.compile(r"^(spring|summer|autumn|fall|winter)\s+(\d{4})$", re.IGNORECASE)
 _MONTH_YEAR = re.compile(r"^(?:(\d{1,2})\s+)?([^\W\d_]+)\.?,?\s+(?:(\d{1,2}),?\s+)?(\d{4})$")
 
 
@@ -307,6 +308,8 @@ def normalize_issued(value: Any) -> str:
         return format_partial(parse_partial(value)) or text
     if m := _CIRCA.match(text):
         return f"{m.group(1)}~"
+    if m := _SEASON.match(text):  # a season: kept as written (CSL prints a literal as it is)
+        return f"{m.group(1).capitalize()} {m.group(2)}"
     if m := _YEAR_RANGE.match(text):
         text = f"{m.group(1)}/{m.group(2)}"
     if m := _MONTH_YEAR.match(text):

@@ -249,13 +249,13 @@ CASES: list[Case] = [
          {"d.yaml": yaml("claims:\n  - key: c1\n    kind: thesis\n    text: T\n    citations:\n"
                          "      - {source: roberts-stalins-wars, stance: asserts, locator: '5', label: pg}\n")}),
     Case("issued-free-text", ("add", "source", "T", "--key", "t1", "--issued", "soon"), 5,
-         "add source: source t1: field 'issued': 'soon' is not a date of issue: use YYYY, YYYY-MM or YYYY-MM-DD; a range 1942/1943; approximate 1942~ (or 'c. 1942'); uncertain 1942?; both 1942%; or forthcoming, in press, n.d., no date, undated"),
+         "add source: source t1: field 'issued': 'soon' is not a date of issue: use YYYY, YYYY-MM or YYYY-MM-DD; a range 1942/1943; approximate 1942~ (or 'c. 1942'); uncertain 1942?; both 1942%; a season, Spring 1942; or forthcoming, in press, n.d., no date, undated"),
     Case("issued-range-backwards", ("add", "source", "T", "--key", "t1", "--issued", "1943/1942"), 5,
          "add source: source t1: field 'issued': '1943/1942' ends before it starts"),
     Case("issued-edtf-not-a-date", ("add", "source", "T", "--key", "t1", "--issued", "1942-02-30~"), 5,
          "add source: source t1: field 'issued': '1942-02-30' is not a real date"),
     Case("dataset-issued-free-text", ("load", "d.yaml"), 5,
-         "d.yaml:3: source s1: field 'issued': 'sometime' is not a date of issue: use YYYY, YYYY-MM or YYYY-MM-DD; a range 1942/1943; approximate 1942~ (or 'c. 1942'); uncertain 1942?; both 1942%; or forthcoming, in press, n.d., no date, undated",
+         "d.yaml:3: source s1: field 'issued': 'sometime' is not a date of issue: use YYYY, YYYY-MM or YYYY-MM-DD; a range 1942/1943; approximate 1942~ (or 'c. 1942'); uncertain 1942?; both 1942%; a season, Spring 1942; or forthcoming, in press, n.d., no date, undated",
          {"d.yaml": yaml("sources:\n  - key: s1\n    type: book\n    title: T\n    issued: sometime\n")}),
     # --- unknown claim / source / person keys ----------------------------------------------------
     Case("claim-unknown", ("claim", "no-such-claim"), 3, "no claim with key 'no-such-claim'"),
