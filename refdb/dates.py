@@ -127,7 +127,8 @@ def partial_columns(date: PartialDate | None) -> DateColumns:
 
 def csl_date(year: int | None, month: int | None = None, day: int | None = None,
              literal: str | None = None) -> CslDate | None:  # fmt: skip
-    """The CSL date of database columns: date-parts when there is a year, else the literal."""
+    """The CSL date of database columns: date-parts when there is a year; an EDTF literal as date-parts
+    (a range, ``circa``); else the literal."""
     if year is not None:
         parts = [year]
         if month:
@@ -136,7 +137,7 @@ def csl_date(year: int | None, month: int | None = None, day: int | None = None,
                 parts.append(day)
         return {"date-parts": [parts]}
     if literal:
-        return {"literal": literal}
+        return issued_csl(literal) or {"literal": literal}
     return None
 
 
@@ -273,3 +274,74 @@ def month_of_abbreviation(word: str) -> int | None:
     """The month a word starts with, by its first three letters (``"MAY 12"`` -> 5), or ``None``."""
     prefix = word[:3].lower()
     return MONTH_ABBREVIATIONS.index(prefix) + 1 if prefix in MONTH_ABBREVIATIONS else None
+
+
+# --- issued dates: calendar dates, EDTF ranges and qualifiers, a few words ---------------------------
+
+#: the words a date of issue may be instead of a date
+ISSUED_WORDS = ("forthcoming", "in press", "n.d.", "no date", "undated")
+ISSUED_FORMS = (
+    "YYYY, YYYY-MM or YYYY-MM-DD; a range 1942/1943; approximate 1942~ (or 'c. 1942'); uncertain 1942?; "
+    "both 1942%; a season, Spring 1942; or " + ", ".join(ISSUED_WORDS)
+)
+_EDTF_ONE = r"\d{4}(?:-\d{2}(?:-\d{2})?)?"
+_EDTF = re.compile(rf"^({_EDTF_ONE})([~?%]?)(?:/({_EDTF_ONE})([~?%]?))?$")
+_CIRCA = re.compile(r"^(?:c\.?|ca\.?|circa|approx\.?|about|около|ок\.|приблизительно)\s*(\d{4})$", re.IGNORECASE)
+_YEAR_RANGE = re.compile(r"^(\d{4})\s*[-–—]\s*(\d{4})$")
+_SEASON = re.compile(r"^(spring|summer|autumn|fall|winter)\s+(\d{4})$", re.IGNORECASE)
+_MONTH_YEAR = re.compile(r"^(?:(\d{1,2})\s+)?([^\W\d_]+)\.?,?\s+(?:(\d{1,2}),?\s+)?(\d{4})$")
+
+
+def normalize_issued(value: Any) -> str:
+    """A date of issue in its stored form, or :class:`DateError` saying what is accepted.
+
+    ``1942``, ``1942-07``, ``1942-07-12`` stay; EDTF ``1942/1943``, ``1942~``, ``1942?``, ``1942%``
+    and their month/day forms are checked (real dates, a range that ends after it starts);
+    ``c. 1942`` / ``circa 1942`` become ``1942~``, ``1942-1943`` becomes ``1942/1943``,
+    ``July 1942`` / ``12 July 1942`` / ``July 12, 1942`` become ``1942-07`` / ``1942-07-12``;
+    the words of :data:`ISSUED_WORDS` stay as they are.
+    """
+    text = " ".join(str(value).split())
+    if text.lower() in ISSUED_WORDS:
+        return text.lower()
+    if looks_like_calendar_date(value) and not _YEAR_RANGE.match(text):
+        return format_partial(parse_partial(value)) or text
+    if m := _CIRCA.match(text):
+        return f"{m.group(1)}~"
+    if m := _SEASON.match(text):  # a season: kept as written (CSL prints a literal as it is)
+        return f"{m.group(1).capitalize()} {m.group(2)}"
+    if m := _YEAR_RANGE.match(text):
+        text = f"{m.group(1)}/{m.group(2)}"
+    if m := _MONTH_YEAR.match(text):
+        month = month_number(m.group(2))
+        day = m.group(1) or m.group(3)
+        if month is not None:
+            return format_partial(parse_partial(f"{m.group(4)}-{month:02d}" + (f"-{int(day):02d}" if day else "")))  # type: ignore[return-value]
+    m = _EDTF.match(text)
+    if m is None:
+        raise DateError(f"'{value}' is not a date of issue: use {ISSUED_FORMS}")
+    start = parse_partial(m.group(1))
+    if m.group(3):
+        end = parse_partial(m.group(3))
+        if _padded(end) < _padded(start):
+            raise DateError(f"'{value}' ends before it starts")
+    return text
+
+
+def _padded(date: PartialDate) -> tuple[int, int, int]:
+    return (date[0], date[1] or 0, date[2] or 0)
+
+
+def issued_csl(text: str | None) -> CslDate | None:
+    """The CSL date of a stored EDTF date of issue: date-parts (two for a range), ``circa`` for ``~``
+    or ``%``; ``None`` for anything else (a word: the caller keeps it as a literal)."""
+    m = _EDTF.match(text or "")
+    if m is None:
+        return None
+    parts = [list(p for p in parse_partial(m.group(1)) if p)]
+    if m.group(3):
+        parts.append([p for p in parse_partial(m.group(3)) if p])
+    out: CslDate = {"date-parts": parts}
+    if m.group(2) in ("~", "%") or m.group(4) in ("~", "%"):
+        out["circa"] = True
+    return out

@@ -29,6 +29,26 @@ def fold(text: str) -> str:
     return " ".join(_NON_WORD.sub(" ", _COMBINING.sub("", decomposed)).split())
 
 
+def search_fold(text: str | None) -> str | None:
+    """The words full-text search indexes and looks for: :func:`fold`, underscores as spaces.
+
+    One fold for every script, on both engines (SQLite calls this function from its index triggers;
+    PostgreSQL runs an SQL function generated from :func:`search_fold_char`): ``Хрущёв`` and
+    ``Хрущев``, ``Краснои`` and ``Красной``, ``Straße`` and ``strasse``, ``Łódź`` and ``lodz``,
+    ``Αθήνα`` and ``αθηνα`` are the same words.  The hard and soft signs (ъ, ь), Ukrainian і, є and
+    Serbian ђ, ћ stay letters of their own; ї folds to і.
+    """
+    if text is None:
+        return None
+    return fold(text).replace("_", " ")
+
+
+def search_fold_char(ch: str) -> str:
+    """One character through :func:`search_fold`, spaces kept (what the PostgreSQL fold maps it to)."""
+    decomposed = unicodedata.normalize("NFKD", ch.casefold().translate(_EXTRA))
+    return _NON_WORD.sub(" ", _COMBINING.sub("", decomposed)).replace("_", " ")
+
+
 def padded(text: str) -> str:
     """The folded text with a space at each end, so ``LIKE '% word %'`` matches whole words."""
     return f" {fold(text)} "

@@ -28,6 +28,16 @@ ClaimKind = Literal["thesis", "factor", "factual", "myth", "interpretation", "co
 Stance = Literal["asserts", "supports", "reports", "rejects", "disputes"]
 CommentStance = Literal["disputes", "rejects", "supports", "qualifies"]
 Relation = Literal["supports", "refines", "contradicts"]
+# Locator labels: CSL's, those of them the citation engine can print (pandoc's citeproc parses these
+# terms; CSL also lists act, appendix, canon, equation, rule, scene, sub-verbo, supplement, table,
+# timestamp, title-locator, version, article-locator, elocation, which it cannot).  A label outside
+# this list is refused when written, not when a note is printed.
+LocatorLabel = Literal[
+    "book", "chapter", "column", "figure", "folio", "issue", "line", "note", "opus", "page", "paragraph",
+    "part", "section", "verse", "volume",
+]  # fmt: skip
+# what `refdb search --kind` selects: the records, and the paragraphs of the texts sources hold
+SearchKind = Literal["claim", "quote", "comment", "source", "person", "passage"]
 
 RECORD_KINDS: tuple[str, ...] = get_args(RecordKind)
 CSL_TYPES: tuple[str, ...] = get_args(CslType)
@@ -38,6 +48,8 @@ CLAIM_KINDS: tuple[str, ...] = get_args(ClaimKind)
 STANCES: tuple[str, ...] = get_args(Stance)
 COMMENT_STANCES: tuple[str, ...] = get_args(CommentStance)
 RELATIONS: tuple[str, ...] = get_args(Relation)
+SEARCH_KINDS: tuple[str, ...] = get_args(SearchKind)
+LOCATOR_LABELS: tuple[str, ...] = get_args(LocatorLabel)
 
 # how a citation's stance reads for the claim: for it (a report counts as asserting that the claim
 # was made, not as support), or against it

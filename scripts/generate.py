@@ -654,6 +654,7 @@ def build(out: Path, shape: Shape, seed: int) -> dict[str, Any]:
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     from refdb.db import dispose_all
+    from refdb.db.engine import register_functions
     from refdb.db.migrate import upgrade
 
     upgrade(f"sqlite:///{partial.resolve()}", "head")
@@ -661,6 +662,7 @@ def build(out: Path, shape: Shape, seed: int) -> dict[str, Any]:
     timings["schema"] = time.perf_counter() - t0
 
     conn = sqlite3.connect(partial, isolation_level=None)
+    register_functions(conn)  # refdb_fold, which the search index's statements call
     conn.execute("PRAGMA journal_mode = OFF")  # a fresh file built aside: nothing to protect until the rename
     conn.execute("PRAGMA synchronous = OFF")
     conn.execute("PRAGMA cache_size = -512000")

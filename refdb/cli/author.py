@@ -56,7 +56,7 @@ def _added(kind: str, key: str) -> None:
 @add_app.command("person")
 def add_person(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="Display name, e.g. 'Antony Beevor'.")],
+    name: Annotated[str, typer.Argument(help="The name as written, 'Antony Beevor' or 'Beevor, Antony': family, given and particle are read from it unless given.")],
     key: Key = None,
     family: Annotated[str | None, typer.Option(help="Family name.")] = None,
     given: Annotated[str | None, typer.Option(help="Given name(s).")] = None,
@@ -71,9 +71,10 @@ def add_person(
     """Add a person."""
     from refdb.services import authoring
 
-    record = {"key": key, "name": name, "family": family, "given": given, "particle": particle, "native": native,
-              "variants": [{"name": v} for v in variant or []], "note": note_, "curated": _curated(curated)}  # fmt: skip
-    _added("person", _write(ctx, lambda s: authoring.add(s, "person", record)))
+    record = authoring.person_record(name, key=key, family=family, given=given, particle=particle, native=native,
+                                     variants=[{"name": v} for v in variant or []], note=note_,
+                                     curated=_curated(curated))  # fmt: skip
+    _added("person", _write(ctx, lambda s: authoring.add_person(s, record)))
 
 
 @add_app.command("source")
@@ -111,7 +112,10 @@ def add_source(
     ] = None,
     publisher: Annotated[str | None, typer.Option(help="Publisher.")] = None,
     place: Annotated[str | None, typer.Option(help="Place of publication.")] = None,
-    issued: Annotated[str | None, typer.Option(help="Date issued: YYYY, YYYY-MM or YYYY-MM-DD.")] = None,
+    issued: Annotated[
+        str | None,
+        typer.Option(help="Date issued: YYYY, YYYY-MM, YYYY-MM-DD, a range 1942/1943, 1942~ or c. 1942 (circa), 1942? (uncertain), forthcoming, n.d."),
+    ] = None,
     edition: Annotated[str | None, typer.Option(help="Edition.")] = None,
     volume: Annotated[str | None, typer.Option(help="Volume.")] = None,
     issue: Annotated[str | None, typer.Option(help="Issue.")] = None,
@@ -204,7 +208,7 @@ def add_claim(
     key: Key = None,
     tag: Annotated[
         list[str] | None,
-        typer.Option("--tag", help="A theme tag key (repeatable; must exist, see 'refdb link tag')."),
+        typer.Option("--tag", help="A theme tag key (repeatable; new ones are created, as 'refdb link tag' does)."),
     ] = None,
     about: Annotated[
         list[str] | None,
@@ -218,6 +222,9 @@ def add_claim(
 
     def action(session: Any) -> str:
         subjects = [authoring.person_key_for(session, p, create=False) for p in about or []]
+        created = authoring.ensure_tags(session, tag or [])
+        if created:
+            note(f"new tags: {', '.join(created)}")
         record = {"key": key, "text": text, "kind": kind, "tags": tag, "about": subjects, "note": note_,
                   "curated": _curated(curated)}  # fmt: skip
         return authoring.add(session, "claim", record)
@@ -240,14 +247,14 @@ def add_quote(
         str | None, typer.Option("--origin-locator", help="Where in it, e.g. 213 or 213–14.")
     ] = None,
     origin_label: Annotated[
-        str | None, typer.Option("--origin-label", help="Locator label (default page).")
+        str | None, typer.Option("--origin-label", help="Locator label, one of CSL's: page (default), paragraph, chapter, section, folio, line, note ...")
     ] = None,
     found_in: Annotated[
         str | None, typer.Option("--found-in", help="Source key of the work it was found in.")
     ] = None,
     found_locator: Annotated[str | None, typer.Option("--found-locator", help="Where in that work.")] = None,
     found_label: Annotated[
-        str | None, typer.Option("--found-label", help="Locator label (default page).")
+        str | None, typer.Option("--found-label", help="Locator label, one of CSL's: page (default), paragraph, chapter, section, folio, line, note ...")
     ] = None,
     prefix: Annotated[
         str | None,
@@ -393,7 +400,10 @@ def rm(
     from refdb.services import authoring
 
     gone = _write(ctx, lambda s: authoring.remove(s, kind, key, cascade=cascade))
-    note(f"removed {kind} '{key}'" + (f" and {'; '.join(gone)}" if gone else ""))
+    # what --cascade did to what referred to it: a source's quotes and comments go with it; every other
+    # record referring to the removed one stays, only its link is removed
+    effect = "removed with it or unlinked" if kind == "source" else "unlinked (they stay)"
+    note(f"removed {kind} '{key}'" + (f"; {effect}: {'; '.join(gone)}" if gone else ""))
 
 
 @link_app.command("cite")
@@ -406,7 +416,7 @@ def link_cite(
     ] = "supports",
     locator: Annotated[str | None, typer.Option("--locator", "-l", help="Where: 159–62, 4 ...")] = None,
     label: Annotated[
-        str | None, typer.Option("--label", help="Locator label: page (default), paragraph, chapter ...")
+        str | None, typer.Option("--label", help="Locator label, one of CSL's: page (default), paragraph, chapter, section, folio, line, note ...")
     ] = None,
     exact: Annotated[
         str | None,
@@ -422,7 +432,7 @@ def link_cite(
     _write(ctx, lambda s: authoring.link_citation(
         s, claim, source, stance=stance, locator=locator, label=label or ("page" if locator else None),
         exact=exact, prefix=prefix, suffix=suffix, note=note_))  # fmt: skip
-    note(f"claim '{claim}' {stance} by '{source}'" + (f" at {locator}" if locator else ""))
+    note(f"cited claim '{claim}' to '{source}' ({stance}" + (f", at {locator}" if locator else "") + ")")
 
 
 @link_app.command("quote")

@@ -46,7 +46,8 @@ StyleOpt = Annotated[
     typer.Option(
         "--style",
         help="A CSL style: an official id (chicago-notes-bibliography, modern-language-association, apa, "
-        "harvard-cite-them-right ...; aliases chicago, mla, apa, harvard) or a path to a .csl file.",
+        "harvard-cite-them-right ...; aliases chicago, chicago-17 (the 17th edition), chicago-shortened, "
+        "chicago-ibid, mla, mla-notes, apa, harvard, mhra, ieee, oscola) or a path to a .csl file.",
     ),
 ]
 
@@ -183,6 +184,7 @@ def cite(
         raise UsageError("give a claim KEY or --quote KEY (one of them)")
     if quote is not None:
         from refdb.engines import writing
+        from refdb.engines.citeproc import style_info
         from refdb.errors import NotFoundError
         from refdb.services.writing import writing_data
 
@@ -197,9 +199,10 @@ def cite(
         blocks = [{"t": "Para", "c": [{"t": "Cite", "c": [[citation], [{"t": "Str", "c": f"[@quote:{quote}]"}]]}]}]
         writer = {"text": "plain", "markdown": "markdown-smart", "html": "html"}[fmt.value]
         notes, entries = writing.collect(blocks, writing.Job(items=items, data=data, style=style), writer)
-        _print_notes(notes, entries, fmt)
+        info = style_info(style)
+        _print_notes(notes, entries, fmt, numbered=info.citation_format == "note", heading=info.heading)
         return
-    from refdb.engines.citeproc import CiteRequest, render
+    from refdb.engines.citeproc import CiteRequest, render, style_info
     from refdb.services.citations import claim_citations
 
     assert key is not None
@@ -210,23 +213,48 @@ def cite(
         return
     requests = [CiteRequest(id=k, locator=loc, label=label or "page") for k, loc, label in cites]
     rendered = render(items, requests, style=style, output=fmt.value)
-    _print_notes(rendered.notes, rendered.bibliography, fmt)
+    info = style_info(style)
+    _print_notes(rendered.notes, rendered.bibliography, fmt, numbered=info.citation_format == "note",
+                 heading=info.heading)  # fmt: skip
+    _note_omitted(style, items, rendered.bibliography)
 
 
-def _print_notes(notes: list[str], bibliography: list[str], fmt: TextFormat) -> None:
+def _print_notes(notes: list[str], bibliography: list[str], fmt: TextFormat, *, numbered: bool,
+                 heading: str) -> None:  # fmt: skip
+    """Footnotes numbered (note styles) or in-text citations one per line (author-date, numeric), then
+    the works under the heading the style names; no heading when the style lists none of them."""
     if fmt is TextFormat.html:
-        lines = ["<ol class=\"notes\">", *(f"  <li>{n}</li>" for n in notes), "</ol>",
-                 "<h2>Bibliography</h2>", "<ul class=\"bibliography\">", *(f"  <li>{b}</li>" for b in bibliography),
-                 "</ul>"]  # fmt: skip
+        tag = "ol" if numbered else "ul"
+        lines = [f"<{tag} class=\"notes\">", *(f"  <li>{n}</li>" for n in notes), f"</{tag}>"]
+        if bibliography:
+            lines += [f"<h2>{heading}</h2>", "<ul class=\"bibliography\">",
+                      *(f"  <li>{b}</li>" for b in bibliography), "</ul>"]  # fmt: skip
     elif fmt is TextFormat.markdown:
-        lines = (
-            [f"{i}. {n}" for i, n in enumerate(notes, 1)]
-            + ["", "## Bibliography", ""]
-            + [f"- {b}" for b in bibliography]
-        )
+        lines = [f"{i}. {n}" if numbered else f"- {n}" for i, n in enumerate(notes, 1)]
+        if bibliography:
+            lines += ["", f"## {heading}", ""] + [f"- {b}" for b in bibliography]
     else:
-        lines = [f"{i}. {n}" for i, n in enumerate(notes, 1)] + ["", "Bibliography", ""] + bibliography
+        lines = [f"{i}. {n}" if numbered else n for i, n in enumerate(notes, 1)]
+        if bibliography:
+            lines += ["", heading, "", *bibliography]
     typer.echo("\n".join(lines))
+
+
+def _note_omitted(style: str, items: list[Any], entries: list[str]) -> None:
+    """A line on stderr when the style leaves selected sources out of its list (Chicago 18 lists no
+    comments or personal communications): how many, and which, by their titles."""
+    if len(entries) >= len(items):
+        return
+    import html
+    import re
+
+    from refdb.textnorm import fold
+
+    shown = f" {fold(' '.join(re.sub(r'<[^>]+>', ' ', html.unescape(e)) for e in entries))} "
+    missing = [str(i.get("id")) for i in items if f" {fold(str(i.get('title') or ''))[:30]}" not in shown]
+    which = f": {', '.join(missing)}" if missing and len(missing) == len(items) - len(entries) else ""
+    note(f"the style '{style}' lists {len(entries)} of the {len(items)} selected sources; it leaves out "
+         f"{len(items) - len(entries)}{which}")  # fmt: skip
 
 
 def bibliography(
@@ -251,6 +279,7 @@ def bibliography(
         note("no sources match")
         return
     entries = render_bibliography(items, style=style, output=fmt.value)
+    _note_omitted(style, items, entries)
     if fmt is TextFormat.html:
         typer.echo("\n".join(['<ul class="bibliography">', *(f"  <li>{e}</li>" for e in entries), "</ul>"]))
     elif fmt is TextFormat.markdown:

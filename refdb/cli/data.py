@@ -78,7 +78,7 @@ def dump(
 
 def check(
     ctx: typer.Context,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table, json, csv or markdown.")] = "table",
 ) -> None:
     """Integrity report: anchors, unasserted claims, uncited sources, duplicate people, short titles, engine."""
     from refdb.cli.render import Column, OutputFormat, emit

@@ -158,3 +158,30 @@ def restore(
             )
         report = load_dataset(session, data)
     note(f"restored {file}: {report.summary()}")
+
+
+def completion(
+    shell: Annotated[
+        str | None,
+        typer.Argument(help="bash, zsh, fish or powershell (default: the shell refdb runs in)."),
+    ] = None,
+    install: Annotated[
+        bool, typer.Option("--install", help="Install it where the shell reads it, instead of printing it.")
+    ] = False,
+) -> None:
+    """Tab completion of commands and options for your shell (Typer's): print the script, or --install it."""
+    import os
+
+    from typer import _completion_shared as shared
+
+    complete_var = "_REFDB_COMPLETE"
+    if install:
+        used, path = shared.install(shell=shell, prog_name="refdb", complete_var=complete_var)
+        typer.echo(f"{used} completion installed in {path}; it works in the shells you start from now on", err=True)
+        return
+    name = shell or os.path.basename(os.environ.get("SHELL", "")) or "bash"
+    if name not in ("bash", "zsh", "fish", "powershell", "pwsh"):
+        from refdb.errors import UsageError
+
+        raise UsageError(f"no completion for the shell '{name}'; choose bash, zsh, fish or powershell")
+    typer.echo(shared.get_completion_script(prog_name="refdb", complete_var=complete_var, shell=name))

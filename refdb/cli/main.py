@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import Annotated, Any
 
 import typer
+from typer import _click as click  # Typer vendors Click: its exceptions are these
 from typer.core import TyperGroup
 
 from refdb.config import ENV_DATABASE_URL
@@ -49,14 +50,48 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "history": ("refdb.cli.history", "history"),
     "undo": ("refdb.cli.history", "undo"),
     "user": ("refdb.cli.user", "user_app"),
+    "completion": ("refdb.cli.dbcmd", "completion"),
+}
+
+
+# `refdb --help` lists the commands by task, in this order
+SECTIONS: dict[str, list[str]] = {
+    "Ask": ["claims", "claim", "quotes", "comments", "sources", "people", "search", "map", "serve"],
+    "Cite and exchange": ["cite", "bibliography", "export", "import"],
+    "Write": ["add", "edit", "link", "unlink", "merge", "rm", "dossier", "render", "history", "undo"],
+    "Data and maintenance": ["seed", "load", "dump", "check", "db", "user", "completion"],
 }
 
 
 class RefdbGroup(TyperGroup):
     """The one translation point: expected failures become one ``Error: ...`` line on stderr.
 
-    It also builds each subcommand only when it is asked for (see COMMANDS).
+    It also builds each subcommand only when it is asked for (see COMMANDS), suggests the commands a
+    mistyped name is close to, and prints the help of a group called without a command.
     """
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        try:
+            return super().resolve_command(ctx, args)
+        except click.exceptions.UsageError as exc:
+            if args and "Did you mean" not in exc.message:
+                from difflib import get_close_matches
+
+                matches = get_close_matches(args[0], list(COMMANDS))
+                if matches:
+                    exc.message = exc.message.rstrip(".") + f". Did you mean {', '.join(map(repr, matches))}?"
+            raise
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        for section, names in SECTIONS.items():
+            rows = []
+            for name in names:
+                command = self.get_command(ctx, name)
+                if command is not None and not command.hidden:
+                    rows.append((name, command.get_short_help_str(limit=formatter.width - 20)))
+            if rows:
+                with formatter.section(section):
+                    formatter.write_dl(rows)
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -89,6 +124,7 @@ class RefdbGroup(TyperGroup):
                     rich_markup_mode=None,
                     suggest_commands=True,
                 )
+                command.no_args_is_help = True  # `refdb db`, `refdb add`: their help, not an error
             else:
                 command = get_command_from_info(
                     CommandInfo(name=cmd_name, callback=target),
@@ -107,6 +143,10 @@ class RefdbGroup(TyperGroup):
         **extra: Any,
     ) -> Any:
         code = 0
+        if "_REFDB_COMPLETE" in __import__("os").environ:  # a completion script asks: Typer's shells answer
+            from typer._completion_classes import completion_init
+
+            completion_init()
         try:
             result = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
             if isinstance(result, int) and not isinstance(result, bool):
@@ -122,13 +162,20 @@ class RefdbGroup(TyperGroup):
         except BrokenPipeError:
             sys.stderr.close()
             code = 1
+        except click.exceptions.NoArgsIsHelpError as exc:  # a bare `refdb`, `refdb db`: the help
+            typer.echo(exc.ctx.get_help())
+            code = 0
+        except click.exceptions.UsageError as exc:
+            if exc.message == "Missing command." and exc.ctx is not None:  # `refdb --db x`: the help too
+                typer.echo(exc.ctx.get_help())
+                code = 0
+            else:
+                _fail(_usage_message(exc), exc.exit_code)
+                code = exc.exit_code
         except Exception as exc:
             # Click's own usage errors (unknown option, bad choice): one line, not a usage screen.
             if hasattr(exc, "format_message") and hasattr(exc, "exit_code"):
-                message = exc.format_message()
-                ctx = getattr(exc, "ctx", None)
-                where = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
-                _fail(" ".join(message.split()) + where, exc.exit_code)
+                _fail(_usage_message(exc), exc.exit_code)
                 code = exc.exit_code
             else:
                 raise
@@ -146,6 +193,14 @@ class Interrupted(RefdbError):
         super().__init__("interrupted; the transaction was rolled back and nothing was changed")
 
 
+def _usage_message(exc: Any) -> str:
+    """A usage error in one line of plain English, with where to read more."""
+    message = exc.format_message().replace("Value error, ", "")
+    ctx = getattr(exc, "ctx", None)
+    where = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
+    return " ".join(message.split()) + where
+
+
 def _fail(message: str, code: int) -> None:
     typer.echo(f"Error: {message}", err=True)
 
@@ -158,7 +213,16 @@ app = typer.Typer(
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
     add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        typer.echo(f"refdb {version('refdb')}")
+        raise typer.Exit()
 
 
 @app.callback()
@@ -174,8 +238,15 @@ def main(
             show_envvar=False,
         ),
     ] = None,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print refdb's version and exit."),
+    ] = False,
 ) -> None:
-    """refdb: which claims rest on which source and page, who said what, and who disputes it."""
+    """refdb: which claims rest on which source and page, who said what, and who disputes it.
+
+    A value that starts with - goes after --, which ends the options: refdb search -- -fear.
+    """
     from refdb.config import database_url
 
     ctx.obj = database_url(db)

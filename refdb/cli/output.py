@@ -27,6 +27,13 @@ def _target(path: Path, *, force: bool) -> Path:
     return parent
 
 
+def _umask_mode(tmp: str) -> None:
+    """The mode a new file gets from the user's umask (mkstemp's temporary file is 0600)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    os.chmod(tmp, 0o666 & ~mask)
+
+
 @contextmanager
 def open_output(path: Path | None, *, force: bool) -> Iterator[TextIO]:
     """stdout, or a file written to a temporary sibling and renamed into place when complete."""
@@ -39,6 +46,7 @@ def open_output(path: Path | None, *, force: bool) -> Iterator[TextIO]:
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             yield handle
+        _umask_mode(tmp)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -57,6 +65,7 @@ def write_bytes(path: Path | None, data: bytes, *, force: bool) -> None:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
+        _umask_mode(tmp)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -62,12 +62,26 @@ def claims(
         emit(records, fmt, columns, empty="no claims match")
 
 
+class ClaimFormat(StrEnum):
+    text = "text"
+    table = "table"  # the same as text: what every listing's default is called
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
+
+
 def claim(
     ctx: typer.Context,
     key: Annotated[str, typer.Argument(help="The claim's key.")],
     fmt: Annotated[
-        OutputFormat, typer.Option("--format", "-f", help="text (default) or json.")
-    ] = OutputFormat.table,
+        ClaimFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="text (the default; also 'table'), json (the whole record), csv (one row, every field; lists "
+            "joined with '; '), markdown (a section with lists).",
+        ),
+    ] = ClaimFormat.text,
 ) -> None:
     """One claim: who asserts it, its sources and locators, its quotes, and what disputes it."""
     from refdb.cli.render import md_escape
@@ -76,67 +90,101 @@ def claim(
 
     with session_scope(ctx.obj) as session:
         detail = claim_detail(session, key)
-    if fmt is OutputFormat.json:
+    if fmt is ClaimFormat.json:
         import json
 
         typer.echo(json.dumps(detail, ensure_ascii=False, indent=2))
         return
-    if fmt is OutputFormat.csv:
-        emit(
-            [detail],
-            fmt,
-            [
-                Column("key", lambda r: r["key"]),
-                Column("kind", lambda r: r["kind"]),
-                Column("text", lambda r: r["text"]),
-                Column("cited", _citations),
-            ],
-            empty="",
-        )
+    if fmt is ClaimFormat.csv:
+        emit([detail], OutputFormat.csv, _claim_csv_columns(), empty="")
         return
-    esc = md_escape if fmt is OutputFormat.markdown else (lambda s: s)
-    lines = [f"{esc(detail['key'])} ({detail['kind']})", f"  {esc(detail['text'])}"]
+    md = fmt is ClaimFormat.markdown
+
+    def esc(text: str) -> str:
+        return md_escape(text) if md else text
+
+    def head(title: str) -> str:
+        return f"\n### {title}\n" if md else f"\n{title}:"
+
+    item = "- " if md else "  "
+    lines = (
+        [f"## {esc(detail['key'])} ({detail['kind']})", "", esc(detail["text"])]
+        if md
+        else [f"{detail['key']} ({detail['kind']})", f"  {detail['text']}"]
+    )
+    if md:
+        lines.append("")
     if detail["tags"]:
-        lines.append(f"  tags: {', '.join(detail['tags'])}")
+        lines.append(f"{item}tags: {esc(', '.join(detail['tags']))}")
     if detail["about"]:
-        lines.append(f"  about: {', '.join(detail['about'])}")
+        lines.append(f"{item}about: {esc(', '.join(detail['about']))}")
     if detail["note"]:
-        lines.append(f"  note: {esc(detail['note'])}")
-    lines.append("")
-    lines.append("Sources:" if detail["citations"] else "Sources: none")
+        lines.append(f"{item}note: {esc(detail['note'])}")
+    lines.append(head("Sources") if detail["citations"] else (head("Sources") + ("none" if md else " none")))
     for c in detail["citations"]:
         where = locator_text(c["label"], c["locator"])
-        lines.append(f"  {c['stance']:<9} {c['source']}{', ' + where if where else ''}  — {esc(c['title'])}")
+        at = f", {where}" if where else ""
+        if md:
+            lines.append(f"- {c['stance']} {esc(c['source'])}{esc(at)} — {esc(c['title'] or '')}")
+        else:
+            lines.append(f"  {c['stance']:<9} {c['source']}{at}  — {c['title']}")
+        sub = "  - " if md else "            "
         if c["anchor"]:
-            lines.append(f"            “{esc(c['anchor'])}”")
+            lines.append(f"{sub}“{esc(c['anchor'])}”")
         if c["note"]:
-            lines.append(f"            note: {esc(c['note'])}")
+            lines.append(f"{sub}note: {esc(c['note'])}")
     if detail["quotes"]:
-        lines.append("")
-        lines.append("Quotes:")
+        lines.append(head("Quotes"))
         for q in detail["quotes"]:
-            lines.append(f"  {q['key']}: ‘{esc(q['text'])}’ — {esc(q['speaker'] or 'unknown speaker')}")
+            lines.append(f"{item}{esc(q['key'])}: ‘{esc(q['text'])}’ — {esc(q['speaker'] or 'unknown speaker')}")
     if detail["comments"]:
-        lines.append("")
-        lines.append("Counter-comments:")
+        lines.append(head("Counter-comments"))
         for cm in detail["comments"]:
             stances = {c["claim"]: c["stance"] for c in cm["claims"]}
             lines.append(
-                f"  {cm['key']} ({stances.get(detail['key'], '')}, {cm['author']}): {esc(cm['text'])}"
+                f"{item}{esc(cm['key'])} ({stances.get(detail['key'], '')}, {esc(cm['author'] or '')}): "
+                f"{esc(cm['text'])}"
             )
     if detail["relations"] or detail["related_from"]:
-        lines.append("")
-        lines.append("Related claims:")
+        lines.append(head("Related claims"))
         for r in detail["relations"]:
-            lines.append(f"  this {r['relation']} {r['claim']}: {esc(r['text'])}")
+            lines.append(f"{item}this {r['relation']} {esc(r['claim'])}: {esc(r['text'])}")
         for r in detail["related_from"]:
-            lines.append(f"  {r['claim']} {r['relation']} this: {esc(r['text'])}")
+            lines.append(f"{item}{esc(r['claim'])} {r['relation']} this: {esc(r['text'])}")
     if detail["curated"]:
-        lines.append("")
-        lines.append("Curator's additions:")
+        lines.append(head("Curator's additions"))
         for f, basis in detail["curated"].items():
-            lines.append(f"  {f}: {esc(basis)}")
+            lines.append(f"{item}{f}: {esc(basis)}")
     typer.echo("\n".join(lines))
+
+
+def _claim_csv_columns() -> list[Column]:
+    """Every field of a claim's record, lists joined with '; ' (the JSON record, flattened)."""
+
+    def cited(r: Record) -> list[str]:
+        out = []
+        for c in r["citations"]:
+            where = locator_text(c["label"], c["locator"])
+            out.append(f"{c['source']} ({c['stance']}{', ' + where if where else ''})")
+        return out
+
+    return [
+        Column("key", lambda r: r["key"]),
+        Column("kind", lambda r: r["kind"]),
+        Column("text", lambda r: r["text"]),
+        Column("tags", lambda r: r["tags"]),
+        Column("about", lambda r: r["about"]),
+        Column("note", lambda r: r["note"]),
+        Column("asserted_by", lambda r: r["asserted_by"]),
+        Column("rejected_by", lambda r: r["rejected_by"]),
+        Column("citations", cited),
+        Column("anchors", lambda r: [c["anchor"] for c in r["citations"] if c["anchor"]]),
+        Column("quotes", lambda r: [q["key"] for q in r["quotes"]]),
+        Column("comments", lambda r: [c["key"] for c in r["comments"]]),
+        Column("relations", lambda r: [f"{x['relation']} {x['claim']}" for x in r["relations"]]),
+        Column("related_from", lambda r: [f"{x['claim']} {x['relation']}" for x in r["related_from"]]),
+        Column("curated", lambda r: [f"{k}: {v}" for k, v in r["curated"].items()]),
+    ]
 
 
 def quotes(

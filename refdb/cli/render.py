@@ -34,6 +34,7 @@ class Column:
     header: str
     value: Callable[[Record], Any]
     width: int | None = None  # wrap at this width in tables
+    bold: bool = False  # the value marks words in **bold** (a search snippet): Markdown keeps the marks
 
 
 def cell(value: Any) -> str:
@@ -132,11 +133,17 @@ def md_escape(text: str) -> str:
     return " ".join(text.translate(_MD_SPECIALS).split())
 
 
+def md_escape_bold(text: str) -> str:
+    """Escape a text whose ``**`` marks are refdb's own bold: the marks stay, everything else is escaped."""
+    return " ".join("**".join(part.translate(_MD_SPECIALS) for part in text.split("**")).split())
+
+
 def _markdown(records: Sequence[Record], columns: Sequence[Column], out: TextIO) -> None:
     out.write("| " + " | ".join(md_escape(c.header) for c in columns) + " |\n")
     out.write("|" + "|".join("---" for _ in columns) + "|\n")
     for record in records:
-        out.write("| " + " | ".join(md_escape(cell(c.value(record))) for c in columns) + " |\n")
+        cells = [(md_escape_bold if c.bold else md_escape)(cell(c.value(record))) for c in columns]
+        out.write("| " + " | ".join(cells) + " |\n")
 
 
 def _table(records: Sequence[Record], columns: Sequence[Column], out: TextIO) -> None:

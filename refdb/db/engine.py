@@ -2,7 +2,8 @@
 
 SQLite: the driver's own transaction handling is switched off and refdb emits ``BEGIN`` itself
 (``BEGIN IMMEDIATE`` for writers, so concurrent writers queue on the busy timeout instead of failing
-on lock upgrade), with foreign keys on and WAL journaling.  PostgreSQL: a writer blocked by another's
+on lock upgrade), with foreign keys on and WAL journaling, and ``refdb_fold`` (the search index's
+fold, :func:`refdb.textnorm.search_fold`) registered on every connection.  PostgreSQL: a writer blocked by another's
 lock gives up after the same busy timeout (``lock_timeout``).  SQLAlchemy is imported on first use.
 """
 
@@ -86,6 +87,7 @@ def _check_sqlite_file(path: Path) -> None:
 
 def _configure_sqlite(engine: Engine, event: Any) -> None:
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        register_functions(dbapi_connection)
         dbapi_connection.isolation_level = None  # refdb emits BEGIN itself (see below)
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_s() * 1000)}")
@@ -100,6 +102,15 @@ def _configure_sqlite(engine: Engine, event: Any) -> None:
 
     event.listen(engine, "connect", _on_connect)
     event.listen(engine, "begin", _on_begin)
+
+
+def register_functions(dbapi_connection: Any) -> None:
+    """The SQL functions refdb's SQLite schema calls: ``refdb_fold``, the search index's fold
+    (:mod:`refdb.db.fts`; its triggers call it on every write).  A raw ``sqlite3`` connection that
+    writes to a refdb file must register them too (scripts/generate.py does)."""
+    from refdb.textnorm import search_fold
+
+    dbapi_connection.create_function("refdb_fold", 1, search_fold, deterministic=True)
 
 
 def dispose_all() -> None:

@@ -44,6 +44,7 @@ from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
+from refdb import vocab
 from refdb.errors import InputError, NotFoundError, RefdbError, UsageError
 
 DEFAULT_STYLE = "chicago-notes-bibliography"
@@ -65,24 +66,9 @@ STYLE_ALIASES: dict[str, str] = {
     "oscola": "oscola",
 }
 
-# The locator labels pandoc can parse (Text.Pandoc.Citeproc.Locator.locatorTerms).
-LOCATOR_LABELS = (
-    "book",
-    "chapter",
-    "column",
-    "figure",
-    "folio",
-    "issue",
-    "line",
-    "note",
-    "opus",
-    "page",
-    "paragraph",
-    "part",
-    "section",
-    "verse",
-    "volume",
-)
+# The locator labels pandoc can parse (Text.Pandoc.Citeproc.Locator.locatorTerms): the vocabulary's list,
+# which the record definitions check when a citation is written.
+LOCATOR_LABELS = vocab.LOCATOR_LABELS
 
 _WRITERS = {"text": "plain", "markdown": "markdown-smart", "html": "html"}
 _CSL_NS = "http://purl.org/net/xbiblio/csl"
@@ -142,6 +128,31 @@ def render_bibliography(
 ) -> list[str]:
     """The bibliography entries of ``items``, sorted as the style says."""
     return render(items, [], style=style, output=output).bibliography
+
+
+@dataclass(frozen=True)
+class StyleInfo:
+    """How a style cites: ``note`` (footnotes), ``author-date``, ``author``, ``numeric`` or ``label``
+    (its ``<category citation-format>``), and the heading its list of works goes under."""
+
+    citation_format: str
+    heading: str
+
+
+def style_info(style: str) -> StyleInfo:
+    """The citation format a style declares, and its bibliography's heading: MLA's "Works Cited",
+    "References" for the other author-date and numeric styles (APA, Harvard, IEEE), else "Bibliography"."""
+    path = resolve_style(style)
+    text = path.read_text(encoding="utf-8", errors="replace")
+    found = re.search(r'<category\b[^>]*\bcitation-format="([a-z-]+)"', text)
+    citation_format = found.group(1) if found else "note"
+    if "modern-language-association" in path.stem:
+        heading = "Works Cited"
+    elif citation_format in ("author-date", "author", "numeric", "label"):
+        heading = "References"
+    else:
+        heading = "Bibliography"
+    return StyleInfo(citation_format, heading)
 
 
 def resolve_style(style: str) -> Path:

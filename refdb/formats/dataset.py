@@ -28,6 +28,7 @@ from refdb.errors import InputError
 from refdb.records import KIND_OF, SECTION_OF, ChangeRec, Dataset, Record, SourceRec
 from refdb.records.defs import MAX_KEY, date_text, partial_date
 from refdb.records.defs import bare as _bare
+from refdb.vocab import LOCATOR_LABELS
 
 __all__ = ["FORMAT_VERSION", "SECTION_OF", "NotStreamable", "PartialDate", "date_text", "dump_pages", "dumps",
            "iter_parse", "parse", "parse_record", "partial_date", "plain_records", "to_plain"]  # fmt: skip
@@ -303,8 +304,14 @@ def _explain(exc: msgspec.ValidationError, record: Any, info: Any, where: str, w
         problem = f"is {len(str(node))} characters long; a key has at most {MAX_KEY}"
     elif m := re.match(r"Invalid enum value (.*)$", head):
         allowed = _literal_values(t)
-        shown = ", ".join(sorted(allowed)) if len(allowed) < 12 else "a CSL item type (book, chapter, ...)"
-        problem = f"'{node}' is not one of: {shown}"
+        if set(allowed) == set(LOCATOR_LABELS):
+            problem = (
+                f"'{node}' is not a locator label; use one of CSL's labels the citation engine prints: "
+                + ", ".join(LOCATOR_LABELS)
+            )
+        else:
+            shown = ", ".join(sorted(allowed)) if len(allowed) < 12 else "a CSL item type (book, chapter, ...)"
+            problem = f"'{node}' is not one of: {shown}"
     return InputError(problem, location=location, field=fld)
 
 

@@ -12,6 +12,7 @@ non-dropping particle, lower-case words after the given name
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -120,3 +121,118 @@ def format_names(names: Iterable[CslName] | None, separator: str = "; ") -> str:
 
 def _text(value: Any) -> str:
     return normalize_space(str(value)) if value is not None else ""
+
+
+# ----------------------------------------------------------------- names as people type them
+
+# a word after the family name that is not a given name: "Jr.", "III"
+_SUFFIXES = frozenset({"jr", "jr.", "jnr", "jnr.", "sr", "sr.", "snr", "snr.", "ii", "iii", "iv", "2nd", "3rd"})
+# words that make a name an institution's (folded: lower case, no diacritics); matched as whole words
+INSTITUTION_WORDS = frozenset(
+    ["academy", "agency", "archive", "archives", "army", "association", "board", "bureau", "center", "centre", "college", "commissariat", "commission", "committee", "company", "corporation", "council", "department", "directorate", "foundation", "front", "government", "group", "headquarters", "inc", "institute", "institution", "league", "library", "ltd", "ministry", "museum", "navy", "office", "organisation", "organization", "party", "press", "publishers", "service", "society", "staff", "stavka", "survey", "team", "union", "university", "universitat", "universite", "академия", "архив", "библиотека", "главное", "директорат", "издательство", "институт", "комиссариат", "комиссия", "комитет", "министерство", "музеи", "наркомат", "общество", "партия", "правительство", "совет", "ставка", "управление", "университет", "фронт", "штаб"]
+)
+_PATRONYMIC = re.compile(r"(?:ович|евич|ич|овна|евна|ична|инична|ovich|evich|ovna|evna|ichna)$", re.IGNORECASE)
+
+
+def is_suffix(word: str) -> bool:
+    return word.lower() in _SUFFIXES
+
+
+_INITIALS = re.compile(r"^(?:[^\W\d_]{1,2}\.-?)+$")
+
+
+def is_initials(word: str) -> bool:
+    """``"J."``, ``"J.R.R."``, ``"Н."``, ``"Ж.-П."``: one or more initials, each with its full stop."""
+    return bool(_INITIALS.match(word))
+
+
+def is_patronymic(word: str) -> bool:
+    """A Russian patronymic: Константинович, Ильич, Pavlovich, Moiseevna."""
+    return len(word) > 4 and bool(_PATRONYMIC.search(word))
+
+
+def is_institution(text: str) -> bool:
+    """Whether a name is an institution's: braced (BibTeX), an acronym (NKVD, ЦК), or with a word such
+    as Committee, Institute, University, Комитет among its words."""
+    text = normalize_space(text)
+    if text.startswith("{") and text.endswith("}"):
+        return True
+    words = _plain_words(text)
+    if len(words) == 1 and 2 <= len(words[0]) <= 5 and text.isupper():
+        return True
+    return any(w in INSTITUTION_WORDS for w in words)
+
+
+def _plain_words(text: str) -> list[str]:
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return re.findall(r"[^\W_]+", plain)
+
+
+def parse_name(text: str) -> CslName:
+    """One name as a person or an institution types it, as a CSL name.
+
+    - ``"Roberts, Geoffrey"``, ``"van Gogh, Vincent"``, ``"King, Martin Luther, Jr."``: inverted;
+    - ``"Geoffrey Roberts"``, ``"Vincent van Gogh"``, ``"Jean de La Fontaine"``,
+      ``"Martin Luther King Jr."`` / ``"Martin Luther King, Jr."``: natural order, BibTeX's
+      "First von Last" rule (the lower-case words before the family name are its particle);
+    - ``"J. R. R. Tolkien"``, ``"Tolkien, J.R.R."``, ``"Хрущев Н. С."`` (family first, then
+      initials): initials are given names;
+    - ``"Константин Константинович Рокоссовский"``, ``"Рокоссовский Константин Константинович"``
+      (family first, known by the patronymic at the end), ``"Рокоссовский, Константин"``: any script;
+    - ``"{Stavka}"``, ``"NKVD"``, ``"People's Commissariat of Defence"``: an institution, a literal.
+    """
+    text = normalize_space(text)
+    if not text:
+        return {}
+    if text.startswith("{") and text.endswith("}"):
+        inner = normalize_space(text[1:-1])
+        return {"literal": inner} if inner else {}
+    if is_institution(text):
+        return {"literal": text}
+    if "," in text:
+        head, rest = (part.strip() for part in text.split(",", 1))
+        if is_suffix(rest) and len(head.split()) > 1:  # "Martin Luther King, Jr."
+            return _natural(head.split(), rest)
+        name = parse_inverted(text)
+        if not name.get("family") and name.get("given"):  # ", Plato"
+            return make_name(family=name["given"])
+        return name
+    words = text.split()
+    suffix = words.pop() if len(words) > 2 and is_suffix(words[-1]) else ""
+    if len(words) == 3 and is_patronymic(words[2]) and not is_patronymic(words[1]):
+        return make_name(family=words[0], given=" ".join(words[1:]), suffix=suffix)
+    if len(words) > 1 and not is_initials(words[0]) and all(is_initials(w) for w in words[1:]):
+        return make_name(family=words[0], given=" ".join(words[1:]), suffix=suffix)  # "Хрущев Н. С."
+    return _natural(words, suffix)
+
+
+def _natural(words: list[str], suffix: str = "") -> CslName:
+    """BibTeX's "First von Last": the particle runs from the first to the last lower-case word before
+    the final one; all lower case ("bell hooks"): the last word is the family name."""
+    if len(words) == 1:
+        return make_name(family=words[0], suffix=suffix)
+    lower = [i for i, w in enumerate(words[:-1]) if is_lowercase_word(w)]
+    if not lower or (len(lower) == len(words) - 1 and all(is_lowercase_word(w) for w in words)):
+        return make_name(family=words[-1], given=" ".join(words[:-1]), suffix=suffix)
+    first, last = lower[0], lower[-1]
+    if first == 0:  # "de Gaulle": a particle and a family name, no given name
+        return make_name(family=" ".join(words[last + 1 :]), particle=" ".join(words[: last + 1]), suffix=suffix)
+    return make_name(
+        given=" ".join(words[:first]),
+        particle=" ".join(words[first : last + 1]),
+        family=" ".join(words[last + 1 :]),
+        suffix=suffix,
+    )
+
+
+def natural_form(name: CslName) -> str:
+    """``"Vincent van Gogh"``, ``"Martin Luther King Jr."``, or the literal: how a display name reads."""
+    if name.get("literal"):
+        return _text(name["literal"])
+    parts = (name.get("given"), name.get("dropping-particle"), name.get("non-dropping-particle"), name.get("family"))
+    out = " ".join(_text(p) for p in parts if p)
+    suffix = _text(name.get("suffix"))
+    return f"{out} {suffix}" if suffix else out

@@ -23,6 +23,7 @@ from refdb.vocab import (
     CommentStance,
     ContributorRole,
     CslType,
+    LocatorLabel,
     NameKind,
     Relation,
     SourceClass,
@@ -57,8 +58,8 @@ CalendarDate = Annotated[
 IssuedDate = Annotated[
     str,
     msgspec.Meta(
-        description="YYYY, YYYY-MM or YYYY-MM-DD; or a date as written, when it is not a calendar date "
-        "('forthcoming', 'c. 1920')",
+        description="YYYY, YYYY-MM or YYYY-MM-DD; an EDTF range (1942/1943), approximate (1942~, "
+        "'c. 1942') or uncertain (1942?) date; or forthcoming, in press, n.d.",
         extra_json_schema={"x-accepts": ["string", "integer"]},
         extra={"kind": "issued"},
     ),
@@ -227,8 +228,11 @@ class SourceRec(Record, kw_only=True):
     def __post_init__(self) -> None:
         if self.text is not None and self.text_file is not None:
             raise ValueError("field 'text_file': give either text or text_file, not both")
-        if self.issued is not None:
-            _check_calendar("issued", self.issued, literal_allowed=True)
+        if self.issued is not None:  # a calendar date, an EDTF range or qualifier, or a word (dates.py)
+            try:
+                self.issued = dates.normalize_issued(self.issued)
+            except dates.DateError as exc:
+                raise ValueError(f"field 'issued': {exc}") from None
         if self.accessed is not None:
             _check_calendar("accessed", self.accessed, literal_allowed=False)
         self._unique("aliases")
@@ -240,7 +244,7 @@ class SourceRec(Record, kw_only=True):
 
     @property
     def issued_literal(self) -> str | None:
-        """The date as written when it is not a calendar date ("forthcoming", "c. 1920")."""
+        """The date when it is not a calendar date: EDTF (``1942/1943``, ``1942~``) or a word."""
         return self.issued if self.issued is not None and partial_date(self.issued) is None else None
 
 
@@ -254,7 +258,7 @@ class CitationRec(Record, kw_only=True):
     source: Key
     stance: Stance
     locator: Text | None = None
-    label: Text | None = None
+    label: LocatorLabel | None = None  # CSL's locator labels; none: a page
     anchor: Anchor | None = None
     note: Text | None = None
 
@@ -289,7 +293,7 @@ class PlaceRec(Record, kw_only=True):
 
     source: Key
     locator: Text | None = None
-    label: Text | None = None
+    label: LocatorLabel | None = None  # CSL's locator labels; none: a page
 
 
 class QuoteRec(Record, kw_only=True):

@@ -54,10 +54,10 @@ def select_claims(session: Session, *, claims: list[str], tags: list[str], sourc
                 lookup.get_claim(session, key)  # raises NotFoundError, with suggestions
         ids.update(found.values())
     if tags:
-        tag_ids = [lookup.get_tag(session, tag.strip().lower()).id for tag in tags]
+        tag_ids = [tid for tag in tags for tid in lookup.tag_ids(session, tag)]
         ids.update(session.scalars(select(ClaimTag.claim_id).where(ClaimTag.tag_id.in_(tag_ids))))
     for query in sources:
-        matching = lookup.source_ids(query).subquery()
+        matching = lookup.source_ids(session, query).subquery()
         ids.update(session.scalars(select(Citation.claim_id).where(Citation.source_id.in_(select(matching)))))
     return sorted(ids)
 

@@ -327,16 +327,25 @@ def link_relation(session: Session, claim: str, other: str, *, relation: str, no
     _load(session, "claim", _replace(rec, f"link relation {claim}", relations=relations), version)
 
 
+def ensure_tags(session: Session, tags: list[str]) -> list[str]:
+    """Create the tags that do not exist yet (a label from the key); returns the keys created.
+
+    Every command that tags a claim creates unknown tags this one way (add claim --tag, link tag)."""
+    created = []
+    for tag in dict.fromkeys(tags):
+        if not exists(session, "tag", tag):
+            add(session, "tag", {"key": tag, "label": tag.replace("-", " ").capitalize()})
+            created.append(tag)
+    return created
+
+
 def link_tags(session: Session, claim: str, tags: list[str], *, remove: bool = False) -> list[str]:
     """Tag a claim (creating tags that do not exist yet); returns the tags created."""
     version = _begin(session, "claim", claim, f"{'unlink' if remove else 'link'} tag {claim} {' '.join(tags)}")
     rec: ClaimRec = get(session, "claim", claim)
-    created = []
+    created = [] if remove else ensure_tags(session, tags)
     current = list(rec.tags)
     for tag in tags:
-        if not remove and not exists(session, "tag", tag):
-            add(session, "tag", {"key": tag, "label": tag.replace("-", " ").capitalize()})
-            created.append(tag)
         current = _toggle(current, tag, remove, f"claim '{claim}'", "tag")
     _load(session, "claim", _replace(rec, f"link tag {claim}", tags=current), version)
     return created
@@ -574,9 +583,12 @@ def remove(session: Session, kind: str, key: str, *, cascade: bool) -> list[str]
 
 
 def person_key_for(session: Session, name: str, *, create: bool = True) -> str:
-    """The key of the person a key or any name variant names; a new person when none does.
+    """The key of the person a key or any recorded name or variant names (native included); a new
+    person when none does (``create``), else NotFoundError.  A name several people answer to is refused
+    with their keys (see :func:`refdb.services.lookup.find_person`).
 
-    New names are split the bibliographic way: "Family, Given" or "Given Family".
+    New names are read by :func:`refdb.formats.names.parse_name`: "Family, Given", "Given Family",
+    particles, suffixes, initials, Cyrillic with patronymics; an institution's name stays whole.
     """
     from refdb.services.lookup import find_person
 
@@ -585,13 +597,37 @@ def person_key_for(session: Session, name: str, *, create: bool = True) -> str:
         return person.key
     if not create:
         raise NotFoundError(f"no person matches '{name}'")
-    given: str | None
-    if "," in name:
-        family, given = (part.strip() for part in name.split(",", 1))
-        display = f"{given} {family}".strip()
-    else:
-        parts = name.split()
-        family, given = parts[-1], " ".join(parts[:-1]) or None
-        display = name.strip()
-    record = {"name": display, "family": family, "given": given}
+    return add(session, "person", person_record(name))
+
+
+def add_person(session: Session, record: dict[str, Any]) -> str:
+    """Add a person; without an explicit key, refused when a recorded person already has this name."""
+    from refdb.services.lookup import people_named
+
+    if not record.get("key"):
+        same = people_named(session, record["name"])
+        if same:
+            raise ConflictError(
+                f"'{record['name']}' is already the name of {', '.join(same)}; use that key, or give --key "
+                "to add another person of that name"
+            )
     return add(session, "person", record)
+
+
+def person_record(name: str, **fields: Any) -> dict[str, Any]:
+    """A new person's record from a name as typed: display name in natural order, family, given and
+    particle from :func:`refdb.formats.names.parse_name` (fields given explicitly win)."""
+    from refdb.formats.names import natural_form, normalize_space, parse_name
+
+    parsed = parse_name(name)
+    given = " ".join(p for p in (parsed.get("given"), parsed.get("dropping-particle")) if p) or None
+    derived = {
+        "name": natural_form(parsed) or normalize_space(name),
+        "family": parsed.get("family"),
+        "given": given,
+        "particle": parsed.get("non-dropping-particle"),
+    }
+    out = {**derived, **{k: v for k, v in fields.items() if v is not None}}
+    if "literal" in parsed:  # an institution: its name, whole
+        out = {**out, "name": parsed["literal"], "family": fields.get("family"), "given": fields.get("given")}
+    return out

@@ -10,9 +10,10 @@ from sqlalchemy import func, select, text, union
 from sqlalchemy.orm import Session
 
 from refdb.db import fts
+from refdb.formats.names import parse_name
 from refdb.models import Citation, Claim, Comment, Person, PersonName, Quote, Source
 from refdb.services.anchors import locate
-from refdb.textnorm import has_cyrillic
+from refdb.textnorm import fold
 from refdb.vocab import ASSERTING_STANCES
 
 Problem = dict[str, Any]
@@ -121,39 +122,112 @@ def _uncited_sources(session: Session) -> Iterator[Problem]:
 
 
 def _duplicate_people(session: Session) -> list[Problem]:
-    """Two people who share a name form, or a family name and compatible given names."""
-    by_name: dict[str, set[str]] = defaultdict(set)
-    for key, norm in session.execute(
-        select(Person.key, PersonName.norm).join(PersonName, PersonName.person_id == Person.id)
+    """Two people one of whose names are the same name: read by the name parser (inverted or natural
+    order, native script, initials), with the same family name and given names that agree word by word
+    (``G. Zhukov`` and ``Georgii Zhukov``; ``Beevor, Antony`` and ``Antony Beevor``).
+
+    Precise rather than eager: a recorded variant that gives initials only (``A. Roberts``) is not
+    compared (it would pair every Roberts whose name starts with A), and two people are kept apart
+    when their full names contradict each other: native names with different patronymics
+    (``Анна Ивановна Петрова``, ``Анна Сергеевна Петрова``), display names with different middle
+    names or initials.
+    """
+    people: dict[str, _PersonForms] = {}
+    by_family: dict[str, set[str]] = defaultdict(set)
+    for key, display, native, name in session.execute(
+        select(Person.key, Person.display_name, Person.native_name, PersonName.name)
+        .join(PersonName, PersonName.person_id == Person.id)
+        .order_by(Person.key, PersonName.id)
     ):
-        by_name[norm.strip()].add(key)
+        forms = people.get(key)
+        if forms is None:
+            forms = people[key] = _PersonForms(_form(display), _form(native) if native else None)
+        form = _form(name)
+        own = name in (display, native)
+        if form is None or (not own and form[1] and all(len(w) == 1 for w in form[1])):
+            continue
+        forms.forms.add(form)
+        by_family[form[0]].add(key)
     pairs: set[tuple[str, str]] = set()
-    for keys in by_name.values():
+    for keys in by_family.values():
         ordered = sorted(keys)
-        pairs.update((a, b) for i, a in enumerate(ordered) for b in ordered[i + 1 :])
-    # a surname shared by any of their name forms, with given names that start alike
-    forms: dict[str, set[tuple[str, str]]] = defaultdict(set)
-    for key, norm in session.execute(
-        select(Person.key, PersonName.norm).join(Person, Person.id == PersonName.person_id)
-    ):
-        words = norm.split()
-        if len(words) >= 1 and not has_cyrillic(norm):
-            forms[words[-1]].add((key, words[0][0] if len(words) > 1 else ""))
-    for entries in forms.values():
-        people = sorted(entries)
-        for i, (a, ia) in enumerate(people):
-            for b, ib in people[i + 1 :]:
-                if a != b and (not ia or not ib or ia == ib):
-                    pairs.add((min(a, b), max(a, b)))
+        for i, a in enumerate(ordered):
+            for b in ordered[i + 1 :]:
+                if (a, b) not in pairs and people[a].same_as(people[b]):
+                    pairs.add((a, b))
+    # one problem per group of people who look alike, on its first key
+    group: dict[str, str] = {}
+
+    def root(key: str) -> str:
+        while group.get(key, key) != key:
+            key = group[key]
+        return key
+
+    for a, b in sorted(pairs):
+        ra, rb = root(a), root(b)
+        if ra != rb:
+            group[max(ra, rb)] = min(ra, rb)
+    members: dict[str, list[str]] = defaultdict(list)
+    for key in sorted({k for pair in pairs for k in pair}):
+        members[root(key)].append(key)
     return [
         _problem(
             "person",
-            a,
+            first,
             "duplicates",
-            f"looks like the same person as '{b}' (merge with 'refdb merge person')",
+            f"looks like the same person as {', '.join(repr(k) for k in others)} "
+            "(merge with 'refdb merge person')",
         )
-        for a, b in sorted(pairs)
+        for first, (_, *others) in sorted(members.items())
     ]
+
+
+_Form = tuple[str, tuple[str, ...]]  # folded family name, folded given words
+
+
+def _form(name: str | None) -> _Form | None:
+    parsed = parse_name(name or "")
+    if not parsed:
+        return None
+    if "literal" in parsed:
+        return ("=" + fold(parsed["literal"]), ())
+    given = fold(" ".join(parsed.get(p, "") for p in ("given", "dropping-particle")))
+    return (fold(parsed.get("family", "")), tuple(given.split()))
+
+
+def _given_agree(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """Every word of the shorter list matches, in order, a word of the longer (an initial its name)."""
+    short, long = (a, b) if len(a) <= len(b) else (b, a)
+    i = 0
+    for word in short:
+        while i < len(long) and not (word == long[i] or (len(word) == 1 and long[i].startswith(word))
+                                     or (len(long[i]) == 1 and word.startswith(long[i]))):  # fmt: skip
+            i += 1
+        if i == len(long):
+            return False
+        i += 1
+    return True
+
+
+class _PersonForms:
+    def __init__(self, display: _Form | None, native: _Form | None) -> None:
+        self.display, self.native = display, native
+        self.forms: set[_Form] = set()
+
+    def same_as(self, other: _PersonForms) -> bool:
+        for mine, theirs in ((self.native, other.native), (self.display, other.display)):
+            if mine and theirs and mine[1] and theirs[1] and not (
+                mine[0] == theirs[0] and _given_agree(mine[1], theirs[1])
+            ):
+                if mine is self.native:
+                    return False  # two full native names that differ: two people
+                if len(mine[1]) > 1 and len(theirs[1]) > 1:
+                    return False  # "David M. Glantz" and "David K. Glantz"
+        return any(
+            a[0] == b[0] and (a[1] == b[1] or (a[1] and b[1] and _given_agree(a[1], b[1])))
+            for a in self.forms
+            for b in other.forms
+        )
 
 
 def _short_titles(session: Session) -> Iterator[Problem]:

@@ -137,15 +137,14 @@ def select_sources(
         ids = found if ids is None else ids & found
 
     if source is not None:
-        narrow(set(session.scalars(lookup.source_ids(source))))
+        narrow(set(session.scalars(lookup.source_ids(session, source))))
     if claim is not None:
         claim_obj = lookup.get_claim(session, claim)
         narrow(set(session.scalars(select(Citation.source_id).where(Citation.claim_id == claim_obj.id))))
     if tag is not None:
-        tag_obj = lookup.get_tag(session, tag)
         narrow(set(session.scalars(
             select(Citation.source_id).join(ClaimTag, ClaimTag.claim_id == Citation.claim_id)
-            .where(ClaimTag.tag_id == tag_obj.id)
+            .where(ClaimTag.tag_id.in_(lookup.tag_ids(session, tag)))
         )))  # fmt: skip
     return sorted(ids or [])
 

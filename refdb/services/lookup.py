@@ -10,12 +10,13 @@ import re
 from functools import lru_cache
 from typing import Any, TypeAlias
 
-from sqlalchemy import CompoundSelect, Select, and_, bindparam, func, or_, select, union
+from sqlalchemy import CompoundSelect, Select, and_, bindparam, func, literal, or_, select, union, union_all
 from sqlalchemy.orm import Session
 
-from refdb.errors import NotFoundError, UsageError
+from refdb.errors import InputError, NotFoundError, UsageError
+from refdb.formats.names import CslName, natural_form, parse_name
 from refdb.models import Claim, Contributor, NameWord, Person, PersonName, Source, SourceAlias, Tag, TitleWord
-from refdb.textnorm import fold, like_escape
+from refdb.textnorm import fold, has_cyrillic, like_escape, romanize
 
 MAX_QUERY = 1000
 IdQuery: TypeAlias = Select[Any] | CompoundSelect[Any]
@@ -23,6 +24,8 @@ _KEY_CHARS = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 
 
 def _folded(text: str, what: str) -> str:
+    if "\x00" in text:  # PostgreSQL refuses it in any parameter; no record holds one
+        raise InputError(f"the {what} '{text.replace(chr(0), '')}' contains a NUL byte")
     if len(text) > MAX_QUERY:
         raise UsageError(f"{what} is {len(text)} characters long; at most {MAX_QUERY} are accepted")
     folded = fold(text)
@@ -44,52 +47,117 @@ def _word(folded: str) -> str:
     return max(folded.split(), key=len)[:MAX_WORD]
 
 
-def person_params(query: str, prefix: str = "p") -> dict[str, str]:
-    folded = _folded(query, "person")
-    return {f"{prefix}_phrase": f"% {like_escape(folded)} %", f"{prefix}_key": query.strip().lower(),
-            f"{prefix}_word": _word(folded)}  # fmt: skip
-
-
-def _names_with_word(param: str) -> Any:
-    """The names of the people one of whose names has the word: the word table's index, not a scan."""
-    return _person_name.c.person_id.in_(select(_name_word.c.person_id).where(_name_word.c.word == bindparam(param)))
+def person_params(session: Session, query: str, prefix: str = "p") -> dict[str, list[int]]:
+    """The values of :func:`person_ids_template`: the ids of the people the query names."""
+    return {f"{prefix}_ids": person_ids(session, query)}
 
 
 @lru_cache(maxsize=8)
 def person_ids_template(prefix: str = "p") -> IdQuery:
-    """Persons any of whose names contains the query as whole words, or whose key is the query.
+    """Persons named by a query, as a statement over bound ids (see person_params), built once per process."""
+    return select(_person.c.id).where(_person.c.id.in_(bindparam(f"{prefix}_ids", expanding=True)))
 
-    The word table narrows the names to those of people who have the query's longest word; the
-    phrase is then matched on those alone.  A statement with bound parameters (see person_params),
-    built once per process.
+
+def person_ids(session: Session, query: str) -> list[int]:
+    """Every person a query names: by key, or by any recorded name or variant (native included).
+
+    The query is read by :func:`refdb.formats.names.parse_name` ("Family, Given", "Given Family",
+    particles, suffixes, initials, Cyrillic with patronymics).  A person matches when one of their
+    names holds the query's words (as typed or in natural order) as whole words, or has the same
+    family name and given names that agree word by word, initials with full names ("G. Roberts",
+    "Рокоссовский, Константин" for "Константин Константинович Рокоссовский").
     """
-    return union(
-        select(_person_name.c.person_id).where(
-            _names_with_word(f"{prefix}_word"), _person_name.c.norm.like(bindparam(f"{prefix}_phrase"), escape="\\")
-        ),
-        select(_person.c.id).where(_person.c.key == bindparam(f"{prefix}_key")),
+    return [pid for pid, _ in _person_matches(session, query)]
+
+
+def _person_matches(session: Session, query: str) -> list[tuple[int, bool]]:
+    """(person id, exact) for every person the query names; exact: a name is the query itself."""
+    folded = _folded(query, "person")
+    wanted = parse_name(query)
+    phrases = {folded}
+    natural = fold(natural_form(wanted)) if wanted else ""
+    if natural:
+        phrases.add(natural)
+    forms = [wanted]
+    if has_cyrillic(query):  # a Cyrillic name also as the romanizations refdb records for native names
+        for scheme in ("ALA-LC", "common English"):
+            latin = romanize(natural_form(wanted) or query, scheme)
+            phrases.add(fold(latin))
+            forms.append(parse_name(latin))
+    families = {fold(f.get("family", "")).split()[-1] for f in forms if fold(f.get("family", ""))}
+    norm = _person_name.c.norm
+    conditions = [norm.like(f"% {like_escape(p)} %", escape="\\") for p in sorted(phrases)]
+    conditions += [norm.like(f"% {like_escape(f)} %", escape="\\") for f in sorted(families)]
+    found: dict[int, bool] = {}
+    key = query.strip().lower()
+    by_key = select(_person.c.id, literal(None), literal(None)).where(_person.c.key == key)
+    # the word table narrows the names to those of people who have one of the words looked for
+    words = sorted({_word(p) for p in phrases if p.split()} | families)
+    candidates = select(_name_word.c.person_id).where(_name_word.c.word.in_(words))
+    by_name = select(_person_name.c.person_id, _person_name.c.name, norm).where(
+        _person_name.c.person_id.in_(candidates), or_(*conditions)
     )
+    for pid, name, name_norm in session.execute(union_all(by_key, by_name)):  # one statement
+        if name is None:
+            found[pid] = True
+            continue
+        exact = name_norm.strip() in phrases
+        known = parse_name(name)
+        if exact or any(f" {p} " in name_norm for p in phrases) or any(names_agree(f, known) for f in forms):
+            found[pid] = found.get(pid, False) or exact
+    return sorted(found.items())
 
 
-def person_ids(query: str) -> IdQuery:
-    return person_ids_template().params(**person_params(query))
+def people_named(session: Session, name: str) -> list[str]:
+    """The keys of the people one of whose recorded names is this name (as typed or in natural order)."""
+    ids = [pid for pid, exact in _person_matches(session, name) if exact]
+    return list(session.scalars(select(Person.key).where(Person.id.in_(ids)).order_by(Person.key)))
 
 
-def source_params(query: str, prefix: str = "s") -> tuple[tuple[int, bool], dict[str, str]]:
-    """The template's shape (number of title words, whether the query looks like a key) and its values."""
+def names_agree(wanted: CslName, known: CslName) -> bool:
+    """The same family name, and given names that agree word by word in order (``G.`` with ``Geoffrey``,
+    ``Константин`` with ``Константин Константинович``); a query without given names agrees on the family."""
+    if "literal" in wanted or "literal" in known or not wanted.get("family"):
+        return False
+    if fold(wanted["family"]) != fold(known.get("family", "")):
+        return False
+    asked = fold(" ".join(wanted.get(p, "") for p in ("given", "dropping-particle"))).split()
+    have = fold(" ".join(known.get(p, "") for p in ("given", "dropping-particle"))).split()
+    i = 0
+    for word in asked:
+        while i < len(have) and not _word_agrees(word, have[i]):
+            i += 1
+        if i == len(have):
+            return False
+        i += 1
+    return True
+
+
+def _word_agrees(a: str, b: str) -> bool:
+    return a == b or (len(a) == 1 and b.startswith(a)) or (len(b) == 1 and a.startswith(b))
+
+
+def source_params(
+    session: Session, query: str, prefix: str = "s", *, every: bool = False
+) -> tuple[tuple[int, bool], dict[str, Any]]:
+    """The template's shape (number of title words, whether the query is a key that hides the other
+    matches) and its values.  ``every``: a listing, where a key shows its source first and the name and
+    title matches after it; a filter (``claims --source``) takes a citation key as that source alone.
+    The contributors are the people :func:`person_ids` finds for the query."""
     folded = _folded(query, "source")
     exact = query.strip().lower()
     words = folded.split()
-    params = {f"{prefix}_phrase": f"% {like_escape(folded)} %", f"{prefix}_key": exact,
-              f"{prefix}_alias": query.strip(), f"{prefix}_word": _word(folded)}  # fmt: skip
+    params: dict[str, Any] = {f"{prefix}_key": exact, f"{prefix}_alias": query.strip(),
+                              f"{prefix}_people": person_ids(session, query)}  # fmt: skip
     params.update({f"{prefix}_w{i}": f"% {like_escape(word)} %" for i, word in enumerate(words)})
     params.update({f"{prefix}_t{i}": word[:MAX_WORD] for i, word in enumerate(words)})
-    return (len(words), bool(_KEY_CHARS.match(exact))), params
+    return (len(words), bool(_KEY_CHARS.match(exact)) and not every), params
 
 
 @lru_cache(maxsize=64)
 def source_ids_template(shape: tuple[int, bool], prefix: str = "s") -> IdQuery:
-    """Sources whose key is the query, one of whose contributors matches it, or whose title has its words."""
+    """Sources whose key is the query, one of whose contributors it names ("Roberts, Geoffrey", "G. Roberts"
+    as "Geoffrey Roberts"), or whose title has its words."""
     n_words, keyish = shape
     # the title word table gives the sources having every word; the LIKE then reads only those
     by_title = and_(
@@ -99,9 +167,10 @@ def source_ids_template(shape: tuple[int, bool], prefix: str = "s") -> IdQuery:
     )  # fmt: skip
     fuzzy = union(
         select(_source.c.id).where(by_title),
-        select(_contributor.c.source_id)
-        .join(_person_name, _person_name.c.person_id == _contributor.c.person_id)
-        .where(_names_with_word(f"{prefix}_word"), _person_name.c.norm.like(bindparam(f"{prefix}_phrase"), escape="\\")),
+        select(_contributor.c.source_id).where(
+            _contributor.c.person_id.in_(bindparam(f"{prefix}_people", expanding=True))
+        ),
+        select(_source.c.id).where(_source.c.key == bindparam(f"{prefix}_key")),
     )
     # a citation key or an alias (an imported key, as written) names one source and nothing else: that
     # source when there is one, else the fuzzy matches
@@ -115,8 +184,8 @@ def source_ids_template(shape: tuple[int, bool], prefix: str = "s") -> IdQuery:
     return union(by_key, by_alias, select(fuzzy.subquery().c[0]).where(~has_key))
 
 
-def source_ids(query: str) -> IdQuery:
-    shape, params = source_params(query)
+def source_ids(session: Session, query: str, *, every: bool = False) -> IdQuery:
+    shape, params = source_params(session, query, every=every)
     return source_ids_template(shape).params(**params)
 
 
@@ -150,19 +219,39 @@ def get_claim(session: Session, key: str) -> Claim:
     return _get(session, Claim, key, "claim")  # type: ignore[no-any-return]
 
 
+def tag_ids(session: Session, query: str) -> list[int]:
+    """The tags a filter names: by key, or by label ("Command relationship"), case and accents ignored.
+    None is an empty list: a filter that matches nothing matches no records (not an error)."""
+    folded = fold(query)
+    found = {tid for tid, key, label in session.execute(select(Tag.id, Tag.key, Tag.label))
+             if key == query.strip().lower() or (folded and fold(label or "") == folded)}  # fmt: skip
+    return sorted(found)
+
+
 def get_tag(session: Session, key: str) -> Tag:
     return _get(session, Tag, key, "tag")  # type: ignore[no-any-return]
 
 
 def find_person(session: Session, query: str) -> Person | None:
-    """The one person a key or any name variant names; None when none; an error when several."""
-    ids: list[int] = list(session.scalars(person_ids(query)))
-    if not ids:
+    """The one person a key or any name names (see :func:`person_ids`); None when none.
+
+    When several match and exactly one of them has the query as one of its names, that one; otherwise
+    an error that lists the candidates."""
+    matches = _person_matches(session, query)
+    if not matches:
         return None
-    if len(ids) > 1:
-        names = session.scalars(select(Person.key).where(Person.id.in_(ids)).order_by(Person.key)).all()
-        raise UsageError(f"'{query}' names several people ({', '.join(names)}); give a key")
-    return session.get(Person, ids[0])
+    if len(matches) > 1:
+        exact = [pid for pid, is_exact in matches if is_exact]
+        if len(exact) != 1:
+            rows = session.execute(
+                select(Person.key, Person.display_name)
+                .where(Person.id.in_([pid for pid, _ in matches]))
+                .order_by(Person.key)
+            ).all()
+            listed = "; ".join(f"{key} ({name})" for key, name in rows)
+            raise UsageError(f"'{query}' names several people: {listed}; give one of their keys")
+        return session.get(Person, exact[0])
+    return session.get(Person, matches[0][0])
 
 
 def count(session: Session, model: Any) -> int:

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from functools import cache, lru_cache
 from typing import Any
 
-from sqlalchemy import String, and_, bindparam, cast, func, select, union
+from sqlalchemy import String, and_, bindparam, case, cast, func, select, union
 from sqlalchemy.orm import Session, aliased
 
 from refdb.dates import format_partial
@@ -125,12 +125,12 @@ def iter_claims(
     params: dict[str, Any] = {}
     source_shape = None
     if source is not None:
-        source_shape, values = lookup.source_params(source)
+        source_shape, values = lookup.source_params(session, source)
         params.update(values)
     if person is not None:
-        params.update(lookup.person_params(person))
+        params.update(lookup.person_params(session, person))
     if tag is not None:
-        params["tag_id"] = lookup.get_tag(session, tag.strip().lower()).id
+        params["tag_ids"] = lookup.tag_ids(session, tag)
     if kind is not None:
         params["kind"] = kind
     if keys is not None:
@@ -241,7 +241,9 @@ def _claims_statement(
         )
     if tag:
         conditions.append(
-            claim.c.id.in_(select(claim_tag.c.claim_id).where(claim_tag.c.tag_id == bindparam("tag_id")))
+            claim.c.id.in_(
+                select(claim_tag.c.claim_id).where(claim_tag.c.tag_id.in_(bindparam("tag_ids", expanding=True)))
+            )
         )
     if disputed:
         conditions.append(
@@ -454,10 +456,10 @@ def iter_quotes(
         .outerjoin(found, found.id == Quote.found_source_id)
     )
     if speaker is not None:
-        ids: list[int] = list(session.scalars(lookup.person_ids(speaker)))
+        ids: list[int] = lookup.person_ids(session, speaker)
         query = query.where(Quote.speaker_id.in_(ids))
     if source is not None:
-        source_ids: list[int] = list(session.scalars(lookup.source_ids(source)))
+        source_ids: list[int] = list(session.scalars(lookup.source_ids(session, source)))
         query = query.where(
             (Quote.origin_source_id.in_(source_ids)) | (Quote.found_source_id.in_(source_ids))
         )
@@ -588,10 +590,22 @@ def iter_sources(session: Session, *, match: str | None = None) -> Iterator[Reco
         Source.issued_month,
         Source.issued_day,
         Source.issued_literal,
+        Source.container_title,
+        Source.edition,
+        Source.volume,
+        Source.issue,
+        Source.pages,
+        Source.url,
+        Source.isbn,
+        Source.doi,
+        Source.language,
+        Source.note,
     )
-    if match is not None:
-        query = query.where(Source.id.in_(lookup.source_ids(match)))
-    for rows in _pages(_streamed(session, query.order_by(Source.key))):
+    order: list[Any] = [Source.key]
+    if match is not None:  # an exact key first, then the name and title matches
+        query = query.where(Source.id.in_(lookup.source_ids(session, match, every=True)))
+        order.insert(0, case((Source.key == match.strip().lower(), 0), else_=1))
+    for rows in _pages(_streamed(session, query.order_by(*order))):
         people: dict[int, list[Record]] = defaultdict(list)
         for chunk in _in_chunks([r.id for r in rows]):
             for source_id, role, name in session.execute(
@@ -613,8 +627,17 @@ def iter_sources(session: Session, *, match: str | None = None) -> Iterator[Reco
                 "publisher": r.publisher,
                 "place": r.place,
                 "issued": format_partial((r.issued_year, r.issued_month, r.issued_day)) or r.issued_literal,
+                "container_title": r.container_title,
+                "edition": r.edition,
+                "volume": r.volume,
+                "issue": r.issue,
+                "pages": r.pages,
+                "url": r.url,
+                "isbn": r.isbn,
+                "doi": r.doi,
+                "language": r.language,
+                "note": r.note,
             }
-
 
 
 def list_people(session: Session, *, match: str | None = None) -> list[Record]:
@@ -624,9 +647,11 @@ def list_people(session: Session, *, match: str | None = None) -> list[Record]:
 def iter_people(session: Session, *, match: str | None = None) -> Iterator[Record]:
     """:func:`list_people`, streamed a page at a time."""
     query = select(Person.id, Person.key, Person.display_name, Person.native_name, Person.note)
-    if match is not None:
-        query = query.where(Person.id.in_(lookup.person_ids(match)))
-    for rows in _pages(_streamed(session, query.order_by(Person.key))):
+    order: list[Any] = [Person.key]
+    if match is not None:  # an exact key first, then the people a name matches
+        query = query.where(Person.id.in_(lookup.person_ids(session, match)))
+        order.insert(0, case((Person.key == match.strip().lower(), 0), else_=1))
+    for rows in _pages(_streamed(session, query.order_by(*order))):
         variants: dict[int, list[Record]] = defaultdict(list)
         for chunk in _in_chunks([r.id for r in rows]):
             for person_id, name, kind, scheme in session.execute(

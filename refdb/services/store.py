@@ -704,7 +704,8 @@ def suspend_for(session: Session, kind: str) -> int:
 
 def resume_for(session: Session, kind: str, since: int) -> None:
     dialect = session.get_bind().dialect.name
-    session.execute(text(fts.index_since_sql(dialect, kind)), {"since": since})
+    for statement in fts.index_since_statements(dialect, kind):
+        session.execute(text(statement), {"since": since})
     for statement in fts.resume_triggers_statements(dialect):
         session.execute(text(statement))
 

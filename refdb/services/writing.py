@@ -155,7 +155,7 @@ def select_claims(
         tag_id = lookup.get_tag(session, tag.strip().lower()).id
         ids.update(session.scalars(select(ClaimTag.claim_id).where(ClaimTag.tag_id == tag_id)))
     for source in sources:
-        matching = list(session.scalars(lookup.source_ids(source)))
+        matching = list(session.scalars(lookup.source_ids(session, source)))
         if not matching:
             raise NotFoundError(f"no source matches '{source}'")
         for chunk in _chunks(matching):

@@ -135,7 +135,6 @@ def test_rm_with_cascade_says_what_went(cli: Cli) -> None:
          "a claim with key 'factor-charm' exists; change it with 'refdb edit claim factor-charm'"),
         (("add", "claim", "X.", "--kind", "opinion"), "add claim: claim x: field 'kind': 'opinion' is not one of: "
          "counter, factor, factual, interpretation, myth, thesis"),
-        (("add", "claim", "X.", "--tag", "no-such-tag"), "unknown tag 'no-such-tag' (not in the file or the database)"),
         (("add", "quote", "Words.", "--found-in", "no-such-source"), "unknown source 'no-such-source'"),
         (("add", "quote", "Words never said.", "--found-in", "stalin-and-his-generals"),
          "anchor 'Words never said.' does not match the text of 'stalin-and-his-generals'"),

@@ -194,7 +194,6 @@ def test_output_is_never_overwritten_without_force(cli: Cli, tmp_path: Path) -> 
     [
         (("map", "no-such-claim"), "Error: no claim with key 'no-such-claim'"),
         (("map", "factor-charm", "no-such-claim"), "Error: no claim with key 'no-such-claim'"),
-        (("map", "--tag", "no-such-tag"), "Error: no tag with key 'no-such-tag'"),
         (("map",), "Error: say which claims to map: claim keys, --tag T or --source S"),
         (("map", "factor-charm", "--output", "map.txt"), "cannot tell the format from '.txt'"),
         (("map", "factor-charm", "--format", "gif"), "Invalid value for '--format'"),

@@ -190,7 +190,6 @@ def test_markdown_escapes_what_it_prints(cli: Cli) -> None:
 def test_unknown_keys_and_options_get_one_line_and_non_zero_exit(cli: Cli) -> None:
     for args, message in [
         (("claim", "no-such-claim"), "Error: no claim with key 'no-such-claim'\n"),
-        (("claims", "--tag", "nope"), "Error: no tag with key 'nope'\n"),
         (("quotes", "--claim", "nope"), "Error: no claim with key 'nope'\n"),
         (("claims", "--bogus"), "Error: No such option: --bogus (see 'refdb claims --help')\n"),
     ]:

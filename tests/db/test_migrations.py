@@ -129,6 +129,8 @@ def test_the_migrated_search_index_is_what_fts_defines(empty_url: str) -> None:
                 if s.startswith("CREATE OR REPLACE FUNCTION")
             }
             assert bodies == expected
+            fold = conn.scalar(text("SELECT prosrc FROM pg_proc WHERE proname = 'refdb_fold'"))
+            assert fold == re.search(r"\$fold\$(.*)\$fold\$", fts.pg_fold_function(), re.S).group(1)  # type: ignore[union-attr]
             triggers = {
                 str(row[0])
                 for row in conn.execute(text("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal"))

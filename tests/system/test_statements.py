@@ -141,3 +141,15 @@ def test_load_statements_do_not_grow_with_rows(
         counts.append(len(statements))
         db.dispose_all()
     assert counts[0] == counts[1], counts
+@pytest.mark.parametrize(
+    ("command", "expected"),
+    # a name filter first reads the candidate people's names in one statement (the name rules of
+    # lookup.person_ids run in Python: initials, inverted and family-first order), then the listing
+    [(("claims", "--source", "glantz"), 2), (("claims", "--person", "Zhukov, G. K."), 2), (("claims",), 1)],
+)
+def test_the_listing_query_is_one_statement(cli: Cli, db_url: str, command: tuple[str, ...], expected: int) -> None:
+    cli(*command)
+    with _counting(db_url) as statements:
+        cli(*command)
+    data = [s for s in statements if not s.lstrip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK"))]
+    assert len(data) == expected, data

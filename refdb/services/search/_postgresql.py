@@ -1,4 +1,4 @@
-"""PostgreSQL text search: a tsvector column under a GIN index, ts_rank, ts_headline."""
+"""PostgreSQL text search over folded text: a tsvector column under a GIN index, ts_rank."""
 
 from __future__ import annotations
 
@@ -8,13 +8,11 @@ from sqlalchemy.orm import Session
 from refdb.services.search.query import Query, to_tsquery
 
 _SQL = text(
-    "SELECT kind, key, ts_headline('simple', CASE kind WHEN 'source' THEN title ELSE body END, q, "
-    "'StartSel=**, StopSel=**, MaxWords=24, MinWords=8, ShortWord=2, FragmentDelimiter=…') "
-    "FROM search_fts, to_tsquery('simple', :tsq) AS q "
+    "SELECT kind, key FROM search_fts, to_tsquery('simple', :tsq) AS q "
     "WHERE tsv @@ q AND kind IN :kinds ORDER BY ts_rank(tsv, q) DESC, rowid LIMIT :limit"
 ).bindparams(bindparam("kinds", expanding=True))
 
 
-def search(session: Session, query: Query, kinds: list[str], limit: int) -> list[tuple[str, str, str]]:
+def search(session: Session, query: Query, kinds: list[str], limit: int) -> list[tuple[str, str]]:
     rows = session.execute(_SQL, {"tsq": to_tsquery(query), "kinds": kinds, "limit": limit})
-    return [(kind, key, snippet) for kind, key, snippet in rows]
+    return [(kind, key) for kind, key in rows]

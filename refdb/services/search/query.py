@@ -1,6 +1,6 @@
 """refdb's own small search syntax, compiled to each backend's full-text query language.
 
-    charm                 a word (case and diacritics ignored)
+    charm                 a word (case and diacritics ignored; every script folded as the index is)
     charm*                a prefix
     "open and creative"   a phrase
     loyalty OR charm      either
@@ -13,13 +13,12 @@ FTS5 or tsquery syntax: ``NEAR(`` is the word "near", ``' OR 1=1 --`` the words 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from refdb.errors import UsageError
+from refdb.textnorm import search_fold
 
 MAX_QUERY = 1000
-_WORD = re.compile(r"\w+", re.UNICODE)
 
 
 @dataclass(frozen=True)
@@ -36,9 +35,8 @@ class Query:
 
 
 def _fold(text: str) -> list[str]:
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return [w.replace("_", " ") for w in _WORD.findall(plain) if w.strip("_")]
+    """The words of a query term, folded as the index folds what it holds."""
+    return (search_fold(text) or "").split()
 
 
 def parse(text: str) -> Query:
