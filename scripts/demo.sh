@@ -17,3 +17,10 @@ fi
 if "$refdb" cite --help >/dev/null 2>&1; then
   say cite stalin-always-listened;         "$refdb" cite stalin-always-listened
 fi
+
+# what the argument looks like, and a document to hand on (written to a folder of this run's own)
+out=$(mktemp -d "${TMPDIR:-/tmp}/refdb-demo.XXXXXX")
+say map factor-charm --output "$out/charm-map.svg";  "$refdb" map factor-charm --output "$out/charm-map.svg"
+say dossier --tag charm --output "$out/charm.docx"; "$refdb" dossier --tag charm --output "$out/charm.docx"
+say render docs/example-manuscript.md;      "$refdb" render "$(dirname "$0")/../docs/example-manuscript.md"
+printf '\nThe map and the dossier are in %s; `refdb serve` shows it all in a browser.\n' "$out"
