@@ -83,6 +83,7 @@ def output_path(path: Path, *, force: bool) -> Iterator[Path]:
     os.close(fd)
     try:
         yield Path(tmp)
+        _umask_mode(tmp)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
