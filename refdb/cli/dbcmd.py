@@ -79,12 +79,17 @@ def copy(
     from refdb.db import session_scope
     from refdb.errors import UsageError
     from refdb.services.dataset import copy_database
+    from refdb.services.history import export_history
+    from refdb.services.history_file import store_history
 
     target = database_url(to)
     if target == ctx.obj:
         raise UsageError("--to names the database being copied")
     with session_scope(ctx.obj) as source, session_scope(target, write=True) as session:
         report = copy_database(source, session)  # a page at a time: memory stays flat
+        history = export_history(source)  # and the history of changes, under its change numbers
+        if history:
+            store_history(session, history)
     note(f"copied to {redact(target)}: {report.summary()}")
 
 

@@ -85,16 +85,9 @@ def load_file(session: Session, path: Path, *, batch: int = PAGE) -> LoadReport:
 
 
 def copy_database(source: Session, target: Session) -> LoadReport:
-    """Every record of one database into another, a page at a time, and then its history."""
-    from refdb.services.history import export_history
-    from refdb.services.history_file import store_history
-
+    """Every record of one database into another, a page at a time (the caller copies the history)."""
     pages = ((KIND_OF[section], records) for section, records in iter_pages(source))
-    report = write_batches(target, pages, suspend=database_is_empty(target))
-    history = export_history(source)
-    if history:
-        store_history(target, history)
-    return report
+    return write_batches(target, pages, suspend=database_is_empty(target))
 
 
 def _batched(records: Iterable[tuple[str, Any]], size: int) -> Iterator[tuple[str, list[Any]]]:
