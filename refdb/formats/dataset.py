@@ -271,6 +271,8 @@ def _explain(exc: msgspec.ValidationError, record: Any, info: Any, where: str, w
             if isinstance(item, msgspec.inspect.StructType):
                 what, t, fld = f"{what}, {_SINGULAR.get(fld or '', fld)}", item, None
                 loc_line = getattr(node, "line", loc_line)
+                if not loc_line:  # not from a file (a form, a command): say which one
+                    what += f" {int(index) + 1}"
             else:
                 parent_is_key_list, t = True, item
         else:  # a mapping's entry (curated)

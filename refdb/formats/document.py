@@ -16,7 +16,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from refdb.errors import InputError
-from refdb.formats.text import read_file
+from refdb.formats.text import decode
 
 SUFFIXES = {".txt": "text", ".md": "text", ".markdown": "text", ".text": "text", ".html": "html",
             ".htm": "html", ".xhtml": "html", ".pdf": "pdf"}  # fmt: skip
@@ -104,10 +104,16 @@ def pdf_text(data: bytes, *, source_name: str) -> str:
 
 def document_text(path: Path) -> str:
     """The text of a plain-text, Markdown, HTML or PDF file, by its suffix (plain text otherwise)."""
-    kind = SUFFIXES.get(path.suffix.lower(), "text")
-    if kind == "pdf":
-        from refdb.formats.text import read_bytes
+    from refdb.formats.text import read_bytes
 
-        return pdf_text(read_bytes(path), source_name=str(path))
-    text = read_file(path)
+    return document_bytes_text(read_bytes(path), str(path))
+
+
+def document_bytes_text(data: bytes, name: str) -> str:
+    """The text of a file's bytes (an upload), read by the suffix of its ``name`` as :func:`document_text`
+    reads a file; a PDF is also known by its signature, whatever its name."""
+    kind = "pdf" if data.startswith(b"%PDF-") else SUFFIXES.get(Path(name).suffix.lower(), "text")
+    if kind == "pdf":
+        return pdf_text(data, source_name=name)
+    text = decode(data, source_name=name)
     return html_text(text) if kind == "html" else text

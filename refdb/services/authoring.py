@@ -218,19 +218,48 @@ def edit(session: Session, kind: str, key: str, changes: dict[str, str], unset: 
             plain[name] = [v.strip() for v in value.split(",") if v.strip()]
         else:
             plain[name] = value
-    if new_key is not None and new_key != key:
+    if new_key is not None:
+        plain["key"] = new_key
+    return _put(session, kind, key, plain, version)
+
+
+def replace_record(session: Session, kind: str, key: str, plain: dict[str, Any], *,
+                   version: int | None = None, fields: set[str] | None = None) -> str:  # fmt: skip
+    """Put a record, in its dataset form, in place of the one at ``key`` (a browser form); another
+    ``plain["key"]`` renames it.  ``fields``: the fields ``plain`` speaks for (default: all; a field
+    it speaks for but lacks is unset, the others are kept as they are).  Checked like a record of a
+    file; unknown tags of a claim are created as ``refdb link tag`` creates them; ``version`` as for
+    :func:`edit`.  Returns the record's key."""
+    _model(kind)
+    if kind == "source":
+        key = lookup.source_key(session, key)
+    version = _begin(session, kind, key, f"edit {kind} {key}", version)
+    if fields is not None:
+        kept = {k: v for k, v in _plain(kind, get(session, kind, key)).items() if k not in fields}
+        plain = {**kept, **{k: v for k, v in plain.items() if k in fields}}
+    plain = {k: v for k, v in plain.items() if v not in (None, [], {}, "")}
+    plain.setdefault("key", key)
+    _resolve_sources(session, kind, plain)
+    if kind == "claim" and isinstance(plain.get("tags"), list):
+        ensure_tags(session, [t for t in plain["tags"] if isinstance(t, str) and t])
+    return _put(session, kind, key, plain, version)
+
+
+def _put(session: Session, kind: str, key: str, plain: dict[str, Any], version: int) -> str:
+    """Write ``plain`` as the record now at ``key`` and ``version`` (renaming it when its key differs)."""
+    new_key = plain.get("key", key)
+    if new_key != key:
         if exists(session, kind, new_key):
             raise ConflictError(f"a {kind} with key '{new_key}' exists")
-        fmt.parse_record(kind, {**plain, "key": new_key}, source_name=f"edit {kind} {key}")  # check first
+        fmt.parse_record(kind, plain, source_name=f"edit {kind} {key}")  # check first
         model = MODELS[kind]
         renamed = session.execute(update(model).where(model.key == key, model.version == version)
                                   .values(key=new_key, version=model.version + 1)).rowcount  # type: ignore[attr-defined]
         if not renamed:
             raise ConflictError(f"{kind} '{key}' was changed by someone else; nothing was saved")
         history.renamed(session, kind, key, new_key)
-        plain["key"] = new_key
         version += 1
-    updated = fmt.parse_record(kind, plain, source_name=f"edit {kind} {key}")
+    updated = fmt.parse_record(kind, {**plain, "key": new_key}, source_name=f"edit {kind} {key}")
     _load(session, kind, updated, version)
     return str(updated.key)
 
@@ -528,10 +557,13 @@ def _dependents(session: Session, kind: str, key: str) -> list[tuple[str, str, l
     return found  # fmt: skip
 
 
-def remove(session: Session, kind: str, key: str, *, cascade: bool) -> list[str]:
-    """Remove a record; refuse (naming what would go) when others refer to it, unless cascade."""
+def remove(session: Session, kind: str, key: str, *, cascade: bool, version: int | None = None) -> list[str]:
+    """Remove a record; refuse (naming what would go) when others refer to it, unless cascade.
+    ``version``: the version the removal is based on (a ConflictError when the record has changed)."""
     if kind == "source":
         key = lookup.source_key(session, key)
+    if version is not None:
+        _begin(session, kind, key, f"rm {kind} {key}", version)
     for other, other_key in [(kind, key), *dependent_records(session, kind, key)]:
         history.touch(session, other, other_key, f"rm {kind} {key}")
     found = dependents(session, kind, key)

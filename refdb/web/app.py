@@ -36,6 +36,7 @@ _STATUS_TITLES = {
     401: "Not signed in",
     403: "Not allowed",
     409: "Changed by someone else",
+    413: "Too large",
     429: "Too many attempts",
     404: "Not found",
     405: "Method not allowed",
@@ -50,6 +51,8 @@ def _status_for(exc: RefdbError) -> int:
         return 429
     if isinstance(exc, ConflictError):
         return 409
+    if isinstance(exc, editing.TooLarge):
+        return 413
     return 404 if isinstance(exc, NotFoundError) else 400
 
 

@@ -68,7 +68,7 @@ def test_authoring_fields_come_from_the_definition() -> None:
      "add source: source s: field 'curated': marks fields the record does not have: publisher"),
     ({"key": "s", "type": "novel"}, "add source: source s: field 'type': 'novel' is not one of: a CSL item type (book, chapter, ...)"),
     ({"key": "s", "type": "book", "contributors": [{"person": "p", "role": "boss"}]},
-     "add source: source s, contributor: field 'role': 'boss' is not one of: author, collection-editor, container-author, "
+     "add source: source s, contributor 1: field 'role': 'boss' is not one of: author, collection-editor, container-author, "
      "editor, translator"),
     ({"key": "s", "type": "book", "title": "   "}, None),
 ])  # fmt: skip

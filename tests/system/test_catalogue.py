@@ -237,7 +237,7 @@ CASES: list[Case] = [
     # --- values refused when they are written (issue 12) -----------------------------------------
     Case("cite-label-unknown",
          ("link", "cite", "factor-charm", "roberts-stalins-wars", "--stance", "asserts", "--label", "bogus"), 5,
-         "link cite factor-charm: claim factor-charm, citation: field 'label': 'bogus' is not a locator label; use "
+         "link cite factor-charm: claim factor-charm, citation 2: field 'label': 'bogus' is not a locator label; use "
          "one of CSL's labels the citation engine prints: book, chapter, column, figure, folio, issue, line, note, opus, page, paragraph, part, section, verse, volume"),
     Case("quote-label-unknown",
          ("add", "quote", "Words.", "--key", "q1", "--found-in", "roberts-stalins-wars", "--found-label", "pge"), 5,

@@ -116,10 +116,10 @@ def test_two_editors_of_one_claim_the_second_gets_the_conflict(
     first, second = open_page(browser, writer), open_page(browser, writer)
     for w in (first, second):
         _sign_in(w.page, f"/claims/{CLAIM}/edit")
-    first.page.get_by_label("Claim").fill("The first editor's wording.")
+    first.page.get_by_label("Claim", exact=True).fill("The first editor's wording.")
     first.page.get_by_role("button", name="Save").click()
     first.page.wait_for_url(f"**/claims/{CLAIM}")
-    second.page.get_by_label("Claim").fill("The second editor's wording.")
+    second.page.get_by_label("Claim", exact=True).fill("The second editor's wording.")
     second.page.get_by_role("button", name="Save").click()
     expect(second.page.locator("h1")).to_contain_text("Someone else changed claim")
     expect(second.page.locator("#theirs-text")).to_have_text("The first editor's wording.")
