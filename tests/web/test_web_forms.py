@@ -315,3 +315,23 @@ def test_unknown_kinds_and_records_are_404_pages(web: TestClient) -> None:
     assert web.get("/new/nothing").status_code == 404
     big = {"csrf": "x", "text": "x" * 2_100_000}
     assert web.post(f"/claims/{CLAIM}/edit", data=big).status_code == 413
+
+
+def test_an_editor_undoes_changes_from_the_history_page_latest_first(web: TestClient, db_url: str) -> None:
+    before = _dump(db_url)
+    for title in ("First retitling", "Second retitling"):
+        action, form = _edit(web, "source", SOURCE)
+        assert web.post(action, data={**form, "title": title}, follow_redirects=False).status_code == 303
+    page = web.get(f"/history/source/{SOURCE}").text
+    first, second = sorted(int(n) for n in re.findall(r'action="/history/undo/(\d+)"', page))
+    undo = form_of(page, f"/history/undo/{first}")
+    response = web.post(f"/history/undo/{first}", data=undo, follow_redirects=False)
+    assert response.status_code == 409 and "undo that change first" in response.text
+    assert "Second retitling" in _dump(db_url)
+    for change in (second, first):
+        undo = form_of(web.get(f"/history/source/{SOURCE}").text, f"/history/undo/{change}")
+        response = web.post(f"/history/undo/{change}", data=undo, follow_redirects=False)
+        assert response.status_code == 303, response.text
+        assert response.headers["location"] == f"/history/source/{SOURCE}"
+    assert _dump(db_url).split("history:")[0] == before.split("history:")[0]
+    assert web.post(f"/history/undo/{first}", data={"csrf": "forged"}).status_code == 403
