@@ -8,7 +8,7 @@ from refdb.models.people import NameWord, Person, PersonName
 from refdb.models.provenance import Curation
 from refdb.models.quotes import Quote, QuoteClaim
 from refdb.models.sources import Contributor, Source, SourceAlias, TitleWord
-from refdb.models.users import User
+from refdb.models.users import SignInFailure, User
 
 # the records that have a key, by the kind name users and the dataset format use
 KEYED: dict[str, type[Base]] = {
@@ -34,6 +34,7 @@ __all__ = [
     "PersonName",
     "Quote",
     "QuoteClaim",
+    "SignInFailure",
     "Source",
     "SourceAlias",
     "Tag",

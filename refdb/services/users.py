@@ -85,3 +85,19 @@ def role_of(session: Session, name: str) -> str | None:
 
 
 _DUMMY = "$argon2id$v=19$m=65536,t=3,p=4$JDEnfLNL8kEuKRHGB2FuMA$f3d+jX9f6Oo0y2oawpKVwbwFMGVh9w2nGtFDCYO1Z/8"  # of no password in use
+
+
+def recent_failures(session: Session, client: str, name: str, since: float) -> list[float]:
+    """When this client failed to sign in as this name since ``since`` (seconds since the epoch), oldest first."""
+    from refdb.models import SignInFailure as F
+
+    return list(session.scalars(select(F.at).where(F.client == client[:100], F.name == name[:100], F.at >= since)
+                                .order_by(F.at)))  # fmt: skip
+
+
+def record_failure(session: Session, client: str, name: str, at: float, forget_before: float) -> None:
+    """Count a failed sign-in, and forget those older than the window."""
+    from refdb.models import SignInFailure as F
+
+    session.execute(delete(F).where(F.at < forget_before))
+    session.add(F(client=client[:100], name=name[:100], at=at))

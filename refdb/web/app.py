@@ -222,5 +222,5 @@ def create_app(url: str | None = None, token: str | None = None, write: bool | N
     app.state.token = token
     app.state.write = write if write is not None else os.environ.get("REFDB_SERVE_WRITE") == "1"
     app.state.secret = server_secret()
-    app.state.rate_limit = RateLimit()
+    app.state.rate_limit = RateLimit(app.state.url)
     return app

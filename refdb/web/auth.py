@@ -15,7 +15,6 @@ import hmac
 import json
 import os
 import secrets
-import threading
 import time
 from dataclasses import dataclass
 
@@ -88,25 +87,29 @@ def current_user(request: Request) -> WebUser | None:
 
 
 class RateLimit:
-    """Failed sign-ins per (client, name), kept in this worker's memory."""
+    """Failed sign-ins per (client, name), counted in the database, so every worker of ``refdb serve``
+    (and every server of one database) counts the same attempts."""
 
-    def __init__(self) -> None:
-        self.failures: dict[tuple[str, str], list[float]] = {}
-        self.lock = threading.Lock()
+    def __init__(self, url: str) -> None:
+        self.url = url
 
     def check(self, client: str, name: str) -> None:
-        now = time.monotonic()
-        with self.lock:
-            recent = [t for t in self.failures.get((client, name), []) if now - t < WINDOW]
-            self.failures[(client, name)] = recent
-            if len(recent) >= ATTEMPTS:
-                raise TooManyAttempts(
-                    f"too many failed sign-ins; wait {int(WINDOW - (now - recent[0])) + 1} s"
-                )
+        from refdb.db import session_scope
+        from refdb.services.users import recent_failures
+
+        now = time.time()
+        with session_scope(self.url) as session:
+            recent = recent_failures(session, client, name, now - WINDOW)
+        if len(recent) >= ATTEMPTS:
+            raise TooManyAttempts(f"too many failed sign-ins; wait {int(WINDOW - (now - recent[0])) + 1} s")
 
     def failed(self, client: str, name: str) -> None:
-        with self.lock:
-            self.failures.setdefault((client, name), []).append(time.monotonic())
+        from refdb.db import session_scope
+        from refdb.services.users import record_failure
+
+        now = time.time()
+        with session_scope(self.url, write=True) as session:
+            record_failure(session, client, name, now, now - WINDOW)
 
 
 def require_editor(request: Request, form: dict[str, str]) -> WebUser:

@@ -171,3 +171,15 @@ def test_a_stale_claim_edit_gets_the_conflict_page_with_both(web: TestClient, ap
     assert "change 1" in history.text and "browser: edit claim" in history.text and "· ed ·" in history.text
     assert "First editor&#39;s wording." in history.text
     assert web.get("/history/nonsense/x").status_code == 404
+
+
+def test_every_worker_counts_the_same_failed_sign_ins(app_url: str) -> None:
+    """`refdb serve --workers N`: the attempts are counted in the database, not in one worker's memory."""
+    with TestClient(create_app(app_url, token=None, write=True)) as one, TestClient(
+        create_app(app_url, token=None, write=True)
+    ) as two:
+        codes = [_sign_in(client, "ed", "wrong-password") for client in (one, two, one, two, one)]
+        assert codes == [401] * 5
+        assert _sign_in(two, "ed") == 429 and _sign_in(one, "ed") == 429
+        assert _sign_in(one, "reid") == 303  # another name from the same client is not held up
+    refdb_db.dispose_all()
