@@ -144,7 +144,7 @@ def _form_page(request: Request, kind: str, key: str | None, values: dict[str, s
     if error is not None:
         message = error.message
         if isinstance(error, InputError):
-            where = forms.error_path(kind, error.location, error.field)
+            where = forms.error_path(kind, error.location, error.field) or forms.path_naming(values, error.problem)
             message = (f"{error.location.split(': ', 1)[-1]}: " if error.location and ": " in error.location
                        else "") + (f"{error.field}: " if error.field else "") + error.problem  # fmt: skip
     action = f"/{SECTION_OF[kind]}/{quote(key, safe='')}/edit" if key else f"/new/{kind}"

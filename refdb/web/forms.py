@@ -14,6 +14,7 @@ check a record of a file: the form has no rules of its own.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -290,3 +291,17 @@ def error_path(kind: str, location: str | None, field_: str | None) -> str | Non
 
 def _singular(name: str) -> str:
     return name[:-1] if name.endswith("s") else name
+
+
+_UNKNOWN = re.compile(r"^unknown (?:person|source|tag|claim|quote|comment) '([^']+)'")
+
+
+def path_naming(values_: dict[str, str], problem: str) -> str | None:
+    """For "unknown source 'x'": the first field of the form that names ``x`` (a reference that does
+    not resolve), so the message is shown beside it."""
+    match = _UNKNOWN.match(problem)
+    if match is None:
+        return None
+    key = match.group(1)
+    return next((path for path, value in values_.items()
+                 if value == key or key in (v.strip() for v in value.split(","))), None)  # fmt: skip

@@ -199,6 +199,11 @@ def test_an_error_is_shown_beside_its_field_and_nothing_is_saved(web: TestClient
     assert f"citation {second + 1}: source: is required" in response.text
     # what was typed is kept in the form shown again
     assert 'name="citations.1.label"' in response.text
+    form[f"citations.{second}.source"] = "no-such-source"
+    form[f"citations.{second}.stance"] = "supports"
+    response = web.post(action, data=form, follow_redirects=False)
+    assert response.status_code == 400 and "unknown source &#39;no-such-source&#39;" in response.text
+    assert re.search(rf'name="citations\.{second}\.source" [^>]*aria-invalid="true"', response.text)
     action, form = _edit(web, "claim", CLAIM)
     form["kind"] = ""
     response = web.post(action, data=form, follow_redirects=False)
