@@ -72,6 +72,20 @@ def _environment() -> jinja2.Environment:
 templates = Jinja2Templates(env=_environment())
 
 
+def may_edit(request: Request) -> bool:
+    """Whether to offer edit links: editing is on and the visitor is not signed in as a reader (each
+    write checks the role again, in the database)."""
+    from refdb.web.auth import current_user
+
+    if not getattr(request.app.state, "write", False):
+        return False
+    user = current_user(request)
+    return user is None or user.role == "editor"
+
+
+templates.env.globals["may_edit"] = may_edit
+
+
 def page(request: Request, name: str, context: dict[str, Any], status_code: int = 200) -> Response:
     return templates.TemplateResponse(request, name, context, status_code=status_code)
 

@@ -25,11 +25,15 @@ def record_history(request: Request) -> Response:
     if kind not in RECORDS:
         raise NotFoundError(f"unknown kind '{kind[:40]}'; choose one of: {', '.join(RECORDS)}")
     key = _key(request)
+    from refdb.services.users import role_of
+
+    user = current_user(request) if request.app.state.write else None
     with read(request) as session:
         entries = list_history(session, kind, key, limit=200)
+        if user is not None and role_of(session, user.name) != "editor":
+            user = None  # a reader is offered no undo
     rows = [{"change": e.change, "at": e.at, "actor": e.actor, "action": e.action, "what": e.what,
              "fields": e.fields(), "before": e.before or {}, "after": e.after or {}} for e in entries]  # fmt: skip
-    user = current_user(request) if request.app.state.write else None
     return page(request, "history.html", {"kind": kind, "key": key, "rows": rows,
                                           "csrf": user.csrf if user else None})  # fmt: skip
 

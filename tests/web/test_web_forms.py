@@ -340,3 +340,41 @@ def test_an_editor_undoes_changes_from_the_history_page_latest_first(web: TestCl
         assert response.headers["location"] == f"/history/source/{SOURCE}"
     assert _dump(db_url).split("history:")[0] == before.split("history:")[0]
     assert web.post(f"/history/undo/{first}", data={"csrf": "forged"}).status_code == 403
+
+
+WRITES = [
+    f"/claims/{CLAIM}/edit",
+    f"/sources/{SOURCE}/edit",
+    "/people/zhukov/edit",
+    "/new/claim",
+    "/new/person",
+    f"/claims/{CLAIM}/delete",
+    "/tags/purges/delete",
+    "/history/undo/1",
+]
+
+
+@pytest.mark.parametrize("path", WRITES)
+def test_every_write_is_refused_without_an_editors_session_and_token(web: TestClient, db_url: str, path: str) -> None:
+    from refdb.web.auth import USER_COOKIE, session_cookie
+
+    action, good = _edit(web, "claim", CLAIM)
+    invoke(db_url, "edit", "claim", CLAIM, "--set", "note=a change to undo")  # change 1 exists
+    before = _dump(db_url)
+    form = {**good, "kind": "factual", "text": "Written by someone who may not write.", "name": "Intruder",
+            "cascade": "1"}  # fmt: skip
+    token = form.pop("csrf")
+    assert web.post(path, data=form).status_code == 403  # the editor, without the token
+    assert web.post(path, data={**form, "csrf": "not-the-token"}).status_code == 403
+    web.cookies.clear()
+    assert web.post(path, data={**form, "csrf": token}).status_code == 403  # no session
+    web.cookies.set(USER_COOKIE, session_cookie("another-servers-secret", "ed", "editor"))
+    assert web.post(path, data={**form, "csrf": token}).status_code == 403  # a forged cookie
+    web.cookies.clear()
+    assert web.post("/login", data={"name": "reid", "password": "correct-horse"}, follow_redirects=False).status_code == 303
+    reader = re.search(r'name="csrf" value="([^"]+)"', web.get(f"/history/claim/{CLAIM}").text)
+    assert reader is None  # a reader is offered no write at all
+    web.cookies.set(USER_COOKIE, session_cookie(web.app.state.secret, "reid", "editor"))  # an old editor cookie
+    assert web.post(path, data={**form, "csrf": token}).status_code == 403
+    assert _dump(db_url) == before
+    assert action
