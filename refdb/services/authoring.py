@@ -49,6 +49,14 @@ def _model(kind: str) -> Any:
     return MODELS[kind]
 
 
+def key_choices(session: Session, kind: str, limit: int = 2000) -> list[tuple[str, str]]:
+    """Keys of a kind with a few words that say which record each is (a form's choices), by key."""
+    model = _model(kind)
+    label = {"person": Person.display_name, "source": Source.title, "claim": Claim.text}.get(kind, model.key)
+    rows = session.execute(select(model.key, label).order_by(model.key).limit(limit))
+    return [(key, (text or "")[:80]) for key, text in rows]
+
+
 def exists(session: Session, kind: str, key: str) -> bool:
     model = _model(kind)
     return session.scalar(select(func.count()).select_from(model).where(model.key == key)) != 0

@@ -148,11 +148,15 @@ def _form_page(request: Request, kind: str, key: str | None, values: dict[str, s
             message = (f"{error.location.split(': ', 1)[-1]}: " if error.location and ": " in error.location
                        else "") + (f"{error.field}: " if error.field else "") + error.problem  # fmt: skip
     action = f"/{SECTION_OF[kind]}/{quote(key, safe='')}/edit" if key else f"/new/{kind}"
+    from refdb.services.authoring import key_choices
+
+    with session_scope(request.app.state.url) as session:
+        choices = {other: key_choices(session, other) for other in sorted(forms.referred_kinds(kind))}
     return page(request, "record_edit.html", {
         "kind": kind, "key": key, "values": forms.Values(values), "version": version, "items": items, "rows": counts,
         "error": message, "error_path": where, "csrf": user.csrf if user else "", "action": action,
         "back": record_url(kind, key) if key else f"/{SECTION_OF[kind] if kind != 'tag' else 'claims'}",
-        "upload": kind == "source"}, status)  # fmt: skip
+        "upload": kind == "source", "choices": choices}, status)  # fmt: skip
 
 
 def _signed_in_or_login(request: Request) -> Response | None:

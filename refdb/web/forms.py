@@ -47,6 +47,12 @@ class Field:
     required: bool = False
     help: str = ""
     verbatim: bool = False
+    refers: str | None = None  # the kind of record a key field names (offered as choices)
+
+
+# the fields that name another record by its key, and the kind they name
+REFERS = {"source": "source", "answers": "source", "person": "person", "speaker": "person", "author": "person",
+          "claim": "claim"}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -119,7 +125,7 @@ def _fields(cls: Any, nested: bool = False) -> tuple[Field | Group, ...]:
         else:
             verbatim = _verbatim(f.type)
             widget = "area" if (name in LONG and not nested) or verbatim else "text"
-            out.append(Field(name, _label(name), widget, (), f.required, help_, verbatim))
+            out.append(Field(name, _label(name), widget, (), f.required, help_, verbatim, REFERS.get(name)))
     return tuple(out)
 
 
@@ -305,3 +311,18 @@ def path_naming(values_: dict[str, str], problem: str) -> str | None:
     key = match.group(1)
     return next((path for path, value in values_.items()
                  if value == key or key in (v.strip() for v in value.split(","))), None)  # fmt: skip
+
+
+def referred_kinds(kind: str) -> set[str]:
+    """The kinds of record a kind's form names by key (choices are offered for them)."""
+
+    def walk(items: tuple[Field | Group, ...]) -> set[str]:
+        out: set[str] = set()
+        for item in items:
+            if isinstance(item, Group):
+                out |= walk(item.fields)
+            elif item.refers:
+                out.add(item.refers)
+        return out
+
+    return walk(form_of(kind))

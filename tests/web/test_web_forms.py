@@ -148,6 +148,10 @@ def test_a_citations_stance_and_locator_are_edited_in_place_and_rows_added_and_r
 ) -> None:
     claim = "vasilevskii-promotions"  # cites two sources
     action, form = _edit(web, "claim", claim)
+    page = web.get(action).text  # the keys a field names are offered, with what each one is
+    assert 'name="citations.0.source" id="f-citations.0.source" aria-describedby' not in page
+    assert re.search(r'name="citations\.0\.source"[^>]* list="keys-source"', page)
+    assert '<option value="roberts-stalins-wars">Stalin&#39;s Wars: From World War' in page
     rows = _rows(form, "citations")
     filled = [i for i in rows if form.get(f"citations.{i}.source")]
     blank = [i for i in rows if i not in filled]
