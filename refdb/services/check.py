@@ -42,7 +42,11 @@ def iter_checks(session: Session) -> Iterator[Problem]:
 
 
 def _rows(session: Session, query: Any) -> Any:
-    return session.connection().execution_options(yield_per=1000).execute(query)
+    """The rows of a query, streamed (a server-side cursor on PostgreSQL).  The option is the
+    statement's own: set on the connection, it would stream every later statement of the
+    transaction too, and PostgreSQL cannot run an UPDATE through a cursor (the reading view's
+    anchors are read by this in a write transaction, before an annotation is written)."""
+    return session.connection().execute(query, execution_options={"yield_per": 1000})
 
 
 def _anchors(session: Session) -> Iterator[Problem]:

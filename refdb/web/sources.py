@@ -77,8 +77,10 @@ def reading_page(request: Request) -> Response:
 
     user = current_user(request)
     editor = user if user is not None and user.role == "editor" and request.app.state.write else None
+    from refdb.vocab import STANCES  # a citation's stances: the annotate form offers these alone
+
     return page(request, "reading.html", {"source": source, "blocks": blocks, "count": len(marks), "editor": editor,
-                                          "stale": stale})  # fmt: skip
+                                          "stale": stale, "stances": STANCES})  # fmt: skip
 
 
 def download(request: Request) -> Response:

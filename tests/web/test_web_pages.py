@@ -427,3 +427,18 @@ def test_the_reading_view_lists_the_anchors_refdb_check_reports_and_marks_none_o
     assert f"{len(moved)} anchored passages moved since they were anchored" in html
     broken_list = html.split('<ul class="broken">', 1)[1].split("</ul>", 1)[0]
     assert set(re.findall(r'<li id="stale-([a-z]+)-([^"]+)">', broken_list)) == set(BROKEN)
+
+
+def test_the_annotate_form_offers_a_citations_stances_alone(db_url: str) -> None:
+    """'qualifies' is a counter-comment's stance: offered for a claim's anchor, it was always refused."""
+    from refdb.vocab import STANCES
+    from refdb.web.app import create_app
+    from tests.conftest import invoke
+
+    result = invoke(db_url, "user", "add", "ed", "--role", "editor", "--password-stdin", input="correct-horse\n")
+    assert result.exit_code == 0, result.output
+    with TestClient(create_app(db_url, token=None, write=True)) as web:
+        web.post("/login", data={"name": "ed", "password": "correct-horse", "next": "/"})
+        html = web.get(READING).text
+    select = html.split('<select name="stance">', 1)[1].split("</select>", 1)[0]
+    assert re.findall(r"<option>([a-z]+)</option>", select) == list(STANCES)
