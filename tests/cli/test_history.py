@@ -155,7 +155,7 @@ def _random_edit(url: str, rng: random.Random, added: list[str]) -> bool:
         args = ["unlink", "tag", claim, "purges"]
     elif op == "add-claim":
         key = f"random-{rng.randint(0, 10**6)}"
-        args = ["add", "claim", "--key", key, "--text", f"A claim {key}.", "--kind", "factual"]
+        args = ["add", "claim", f"A claim {key}.", "--key", key, "--kind", "factual"]
         added.append(key)
     elif op == "rename" and added:
         old = added.pop()
@@ -180,7 +180,9 @@ def _random_edit(url: str, rng: random.Random, added: list[str]) -> bool:
         ]
     else:
         args = ["add", "variant", "zhukov", f"Zhukov {rng.randint(0, 999)}"]
-    return invoke(url, *args).exit_code == 0
+    result = invoke(url, *args)
+    assert result.exit_code != 2, (args, result.output)  # a usage error is the test's own mistake
+    return result.exit_code == 0
 
 
 @settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
