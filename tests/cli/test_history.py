@@ -253,4 +253,12 @@ def test_concurrent_editors_lose_nothing(db_url: str) -> None:
     with session_scope(db_url) as session:
         tags = set(authoring.get(session, "claim", CLAIM).tags)
     assert {f"e{n}-{i}" for n in range(8) for i in range(25)} <= tags
-    assert len({e["change"] for e in _history(db_url, "--limit", "2000")}) == 200
+    history = _history(db_url, "--limit", "2000")
+    assert len({e["change"] for e in history}) == 200
+    # each change is one editor's: the claim and the tag it added, by that editor
+    by_actor: dict[str, set[int]] = {}
+    for e in history:
+        by_actor.setdefault(e["actor"], set()).add(e["change"])
+        if e["kind"] == "tag":
+            assert e["what"] == "added" and e["key"].startswith(f"e{e['actor'].removeprefix('editor-')}-")
+    assert {actor: len(changes) for actor, changes in by_actor.items()} == {f"editor-{n}": 25 for n in range(8)}
