@@ -222,9 +222,29 @@ def cli_rm_quote(w: World) -> bool:
     return True
 
 
+def cli_edit_tag(w: World) -> bool:
+    field_ = w.rng.choice(["label", "description"])
+    return w.cli("edit", "tag", w.rng.choice(["purges", "charm", "talent"]), "--set",
+                 f"{field_}=Tag {field_} {w.rng.randint(0, 999)}")  # fmt: skip
+
+
+def cli_comment(w: World) -> bool:
+    """The seed's counter-comment: its note, or a claim it answers linked or unlinked."""
+    roll = w.rng.random()
+    if roll < 0.4:
+        return w.cli("edit", "comment", "charmer-wiped-out", "--set", f"note=Comment note {w.rng.randint(0, 999)}")
+    if roll < 0.8:
+        return w.cli("link", "comment", "charmer-wiped-out", w.claim(), "--stance",
+                     w.rng.choice(["disputes", "rejects", "supports", "qualifies"]))  # fmt: skip
+    comments = json.loads(_ok(w.url, "comments", "--format", "json"))
+    disputed = [d["claim"] for c in comments for d in c["claims"]] or [w.claim()]
+    return w.cli("unlink", "comment", "charmer-wiped-out", w.rng.choice(disputed))
+
+
 CLI_OPS: list[Op] = [cli_note, cli_unset_note, cli_tag, cli_untag, cli_add_claim, cli_rename, cli_rm_claim,
                      cli_link_quote, cli_unlink_quote, cli_cite, cli_uncite, cli_relation, cli_variant,
-                     cli_edit_person, cli_edit_source, cli_edit_quote, cli_rm_quote]  # fmt: skip
+                     cli_edit_person, cli_edit_source, cli_edit_quote, cli_rm_quote, cli_edit_tag,
+                     cli_comment]  # fmt: skip
 
 # -- the browser (HTTP form posts as a signed-in editor) ---------------------------------------------
 
