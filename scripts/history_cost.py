@@ -1,7 +1,10 @@
 """What the history costs an edit: N ``authoring.edit`` calls in-process on a fresh seed, with the
 history on and off (issue 16).  Prints the CPU milliseconds per edit of each, and of one record's snapshot.
 
-    .venv/bin/python scripts/history_cost.py [--edits 200] [--db URL-of-an-empty-database]
+    .venv/bin/python scripts/history_cost.py [--edits 200] [--on URL --off URL]
+
+``--on``/``--off``: two empty databases to seed and edit (default: two SQLite files in a temporary
+directory), e.g. PostgreSQL ones.
 
 Not a test (timings stay out of the unit tests): a reproducible measurement for the record.
 """
@@ -59,9 +62,12 @@ def _snapshots(url: str, rounds: int = 20) -> tuple[int, float]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--edits", type=int, default=200)
+    parser.add_argument("--on", help="an empty database for the edits with history")
+    parser.add_argument("--off", help="an empty database for the edits without")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        on, off = f"sqlite:///{Path(tmp) / 'on.sqlite'}", f"sqlite:///{Path(tmp) / 'off.sqlite'}"
+        on = args.on or f"sqlite:///{Path(tmp) / 'on.sqlite'}"
+        off = args.off or f"sqlite:///{Path(tmp) / 'off.sqlite'}"
         _seed(on)
         _seed(off)
         _run(on, 5)  # warm: engines, statement caches
