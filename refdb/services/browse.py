@@ -17,11 +17,9 @@ from refdb.models import (
     Citation,
     Claim,
     ClaimSubject,
-    Comment,
     Contributor,
     Person,
     PersonName,
-    Quote,
     Source,
     Tag,
 )
@@ -97,45 +95,37 @@ def source_text(session: Session, key: str) -> tuple[str | None, list[Record]]:
     """The text a source holds (None when none) and every passage anchored in it, by position.
 
     Each passage is ``{kind, key, start, end}``: claim anchors (a citation's exact text), quotes
-    found in the source, and counter-comments anchored in it.
+    found in the source, and counter-comments anchored in it, where each matches now.
     """
+    text, passages, _ = source_anchors(session, key)
+    return text, passages
+
+
+def source_anchors(session: Session, key: str) -> tuple[str | None, list[Record], list[Record]]:
+    """The text, its anchored passages (as :func:`source_text`), and the anchors in trouble.
+
+    By ``refdb check``'s rule (:func:`refdb.services.check.anchor_state`): an anchor that matches
+    the text exactly once is a passage, where it matches now; one that no longer does is not marked
+    anywhere but listed, ``{kind, key, exact, problem}``, in the order ``refdb check`` reports it,
+    and so is one whose passage moved (marked where it is now).
+    """
+    from refdb.services.check import anchor_state, iter_anchors
+
     source: Source = _get(session, Source, key, "source")
     if source.text is None:
-        return None, []
-    found: list[tuple[str, str, str | None, int | None]] = []  # (kind, key, exact text, start)
-    found.extend(
-        ("claim", *row)
-        for row in session.execute(
-            select(Claim.key, Citation.anchor_exact, Citation.anchor_start)
-            .join(Claim, Claim.id == Citation.claim_id)
-            .where(Citation.source_id == source.id, Citation.anchor_start.is_not(None))
-        )
-    )
-    found.extend(
-        ("quote", *row)
-        for row in session.execute(
-            select(Quote.key, Quote.text, Quote.anchor_start).where(
-                Quote.found_source_id == source.id, Quote.anchor_start.is_not(None)
-            )
-        )
-    )
-    found.extend(
-        ("comment", *row)
-        for row in session.execute(
-            select(Comment.key, Comment.text, Comment.anchor_start).where(
-                Comment.answers_source_id == source.id, Comment.anchor_start.is_not(None)
-            )
-        )
-    )
+        return None, [], []
     text = source.text
-    # only passages that still match the text (refdb check reports the others)
-    valid: list[Record] = [
-        {"kind": kind, "key": key, "start": start, "end": start + len(exact)}
-        for kind, key, exact, start in found
-        if exact and start is not None and text[start : start + len(exact)] == exact
-    ]
-    valid.sort(key=lambda m: (int(m["start"]), -int(m["end"]), str(m["kind"]), str(m["key"])))
-    return text, valid
+    passages: list[Record] = []
+    stale: list[Record] = []
+    for anchor in list(iter_anchors(session, source.id)):
+        found, problem = anchor_state(text, anchor)
+        if found is not None and anchor.exact:
+            passages.append({"kind": anchor.kind, "key": anchor.key, "start": found, "end": found + len(anchor.exact)})
+        if problem is not None:
+            stale.append({"kind": anchor.kind, "key": anchor.key, "exact": anchor.exact, "problem": problem,
+                          "moved": found is not None})  # fmt: skip
+    passages.sort(key=lambda m: (int(m["start"]), -int(m["end"]), str(m["kind"]), str(m["key"])))
+    return text, passages, stale
 
 
 def person_detail(session: Session, key: str) -> Record:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select, text, union
@@ -41,32 +42,74 @@ def iter_checks(session: Session) -> Iterator[Problem]:
 
 
 def _rows(session: Session, query: Any) -> Any:
-    return session.connection().execution_options(yield_per=1000).execute(query)
+    """The rows of a query, streamed (a server-side cursor on PostgreSQL).  The option is the
+    statement's own: set on the connection, it would stream every later statement of the
+    transaction too, and PostgreSQL cannot run an UPDATE through a cursor (the reading view's
+    anchors are read by this in a write transaction, before an annotation is written)."""
+    return session.connection().execute(query, execution_options={"yield_per": 1000})
 
 
 def _anchors(session: Session) -> Iterator[Problem]:
     texts = _TextCache(session)
-    for key, source_id, source_key, exact, prefix, suffix, start in _rows(session,
+    for a in iter_anchors(session):
+        yield from _anchor(texts.get(a.source_id), a)
+
+
+@dataclass(frozen=True)
+class AnchorRow:
+    """An anchor into a source's text: a claim's citation, a quote found in it, a comment on it."""
+
+    kind: str  # claim, quote or comment: the record the anchor belongs to
+    key: str
+    source_id: int
+    source: str  # the source's key
+    exact: str
+    prefix: str | None
+    suffix: str | None
+    start: int | None  # where it was found when it was written
+
+
+def iter_anchors(session: Session, source_id: int | None = None) -> Iterator[AnchorRow]:
+    """Every anchor ``refdb check`` verifies (into one source's text, with ``source_id``)."""
+
+    def only(column: Any) -> Any:
+        return column == source_id if source_id is not None else column.is_not(None)
+
+    for key, sid, source_key, exact, prefix, suffix, start in _rows(session,
         select(Claim.key, Citation.source_id, Source.key, Citation.anchor_exact, Citation.anchor_prefix,
                Citation.anchor_suffix, Citation.anchor_start)
         .join(Claim, Claim.id == Citation.claim_id).join(Source, Source.id == Citation.source_id)
-        .where(Citation.anchor_exact.is_not(None)).order_by(Citation.id)
+        .where(Citation.anchor_exact.is_not(None), only(Citation.source_id)).order_by(Citation.id)
     ):  # fmt: skip
-        yield from _anchor(texts.get(source_id), exact or "", prefix, suffix, start, "claim", key, source_key)
-    for key, source_id, source_key, exact, prefix, suffix, start in _rows(session,
+        yield AnchorRow("claim", key, sid, source_key, exact or "", prefix, suffix, start)
+    for key, sid, source_key, exact, prefix, suffix, start in _rows(session,
         select(Quote.key, Quote.found_source_id, Source.key, Quote.text, Quote.anchor_prefix, Quote.anchor_suffix,
                Quote.anchor_start)
-        .join(Source, Source.id == Quote.found_source_id).where(Source.text.is_not(None))
+        .join(Source, Source.id == Quote.found_source_id).where(Source.text.is_not(None), only(Quote.found_source_id))
         .order_by(Quote.id)
     ):  # fmt: skip
-        yield from _anchor(texts.get(source_id), exact, prefix, suffix, start, "quote", key, source_key)
-    for key, source_id, source_key, exact, prefix, suffix, start in _rows(session,
+        yield AnchorRow("quote", key, sid, source_key, exact, prefix, suffix, start)
+    for key, sid, source_key, exact, prefix, suffix, start in _rows(session,
         select(Comment.key, Comment.answers_source_id, Source.key, Comment.text, Comment.anchor_prefix,
                Comment.anchor_suffix, Comment.anchor_start)
-        .join(Source, Source.id == Comment.answers_source_id).where(Comment.anchor_start.is_not(None))
+        .join(Source, Source.id == Comment.answers_source_id)
+        .where(Comment.anchor_start.is_not(None), only(Comment.answers_source_id))
         .order_by(Comment.id)
     ):  # fmt: skip
-        yield from _anchor(texts.get(source_id), exact, prefix, suffix, start, "comment", key, source_key)
+        yield AnchorRow("comment", key, sid, source_key, exact, prefix, suffix, start)
+
+
+def anchor_state(text_: str | None, anchor: AnchorRow) -> tuple[int | None, str | None]:
+    """Where the anchor's passage is in the text now (None unless it matches exactly once), and what
+    is wrong with the anchor (None when nothing): the one rule of ``refdb check`` and the reading view."""
+    if text_ is None:
+        return None, f"'{anchor.source}' no longer holds the text its anchor points into"
+    found = locate(text_, anchor.exact, anchor.prefix, anchor.suffix)
+    if found is None:
+        return None, f"its text no longer matches '{anchor.source}' exactly once"
+    if anchor.start is not None and found != anchor.start:
+        return found, f"the passage moved in '{anchor.source}' (offset {anchor.start} -> {found})"
+    return found, None
 
 
 class _TextCache:
@@ -83,16 +126,9 @@ class _TextCache:
         return self.texts[source_id]
 
 
-def _anchor(text_: str | None, exact: str, prefix: str | None, suffix: str | None, start: int | None, kind: str,
-            key: str, source: str) -> list[Problem]:  # fmt: skip
-    if text_ is None:
-        return [_problem(kind, key, "anchor", f"'{source}' no longer holds the text its anchor points into")]
-    found = locate(text_, exact, prefix, suffix)
-    if found is None:
-        return [_problem(kind, key, "anchor", f"its text no longer matches '{source}' exactly once")]
-    if start is not None and found != start:
-        return [_problem(kind, key, "anchor", f"the passage moved in '{source}' (offset {start} -> {found})")]
-    return []
+def _anchor(text_: str | None, anchor: AnchorRow) -> list[Problem]:
+    _, problem = anchor_state(text_, anchor)
+    return [_problem(anchor.kind, anchor.key, "anchor", problem)] if problem else []
 
 
 def _unasserted_claims(session: Session) -> Iterator[Problem]:

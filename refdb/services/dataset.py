@@ -8,12 +8,13 @@ definition, table by table (no query per record).
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Table, select
+from sqlalchemy import Table, bindparam, select
 from sqlalchemy.orm import Session
 
 from refdb.models import (
@@ -119,6 +120,11 @@ def export_dataset(session: Session, only: tuple[str, str] | None = None) -> Dat
     Holds everything in memory: for the whole database, :func:`iter_pages` streams instead.
     """
     data = Dataset()
+    if only is not None:
+        found = export_record(session, *only)
+        if found is not None:
+            getattr(data, SECTION_OF[only[0]]).append(found)
+        return data
     for section, records in iter_pages(session, only=only):
         getattr(data, section).extend(records)
     return data
@@ -154,6 +160,22 @@ def iter_pages(
             if len(rows) < page or only is not None:
                 break
             last = rows[-1].key
+
+
+def export_record(session: Session, kind: str, key: str) -> Any | None:
+    """One record, as the whole export gives it, read from its own rows alone (None when absent).
+
+    What the history snapshots before and after every change: the statements are built once (the
+    key and ids are bound when they run), so a record costs its few indexed reads and no more.
+    """
+    conn = session.connection()
+    rows = list(conn.execute(_one(kind), {"key": key}))
+    return _build(kind, conn, rows)[0] if rows else None
+
+
+@functools.cache
+def _one(kind: str) -> Any:
+    return _MAIN[kind]().where(_t(KEYED[kind]).c.key == bindparam("key"))
 
 
 def _main_person() -> Any:
@@ -200,10 +222,10 @@ _MAIN: dict[str, Callable[[], Any]] = {
 }  # fmt: skip
 
 
-def _grouped(conn: Any, query: Any) -> dict[int, list[Any]]:
+def _grouped(conn: Any, query: Any, params: dict[str, Any] | None = None) -> dict[int, list[Any]]:
     """Rows of a link query, by their first column (the owner's id)."""
     out: dict[int, list[Any]] = defaultdict(list)
-    for row in conn.execute(query):
+    for row in conn.execute(query, params):
         out[row[0]].append(row)
     return out
 
@@ -211,16 +233,19 @@ def _grouped(conn: Any, query: Any) -> dict[int, list[Any]]:
 def _build(kind: str, conn: Any, rows: list[Any]) -> list[Any]:
     """One page of records of a kind from their rows, with their nested records (a statement each)."""
     ids = [r.id for r in rows]
-    curation = _t(Curation)
     curated: dict[int, dict[str, str]] = defaultdict(dict)
     for chunk in _chunks(ids):
-        for record_id, field, basis in conn.execute(
-            select(curation.c.record_id, curation.c.field, curation.c.basis).where(
-                curation.c.record_kind == kind, curation.c.record_id.in_(chunk)
-            )
-        ):
+        for record_id, field, basis in conn.execute(_curation(), {"kind": kind, "ids": chunk}):
             curated[record_id][field] = basis
     return _BUILDERS[kind](conn, rows, ids, curated)
+
+
+@functools.cache
+def _curation() -> Any:
+    curation = _t(Curation)
+    return select(curation.c.record_id, curation.c.field, curation.c.basis).where(
+        curation.c.record_kind == bindparam("kind"), curation.c.record_id.in_(bindparam("ids", expanding=True))
+    )
 
 
 def _chunks(ids: list[int], size: int = 900) -> Iterator[list[int]]:
@@ -228,12 +253,21 @@ def _chunks(ids: list[int], size: int = 900) -> Iterator[list[int]]:
         yield ids[start : start + size]
 
 
-def _links(conn: Any, ids: list[int], make: Callable[[list[int]], Any]) -> dict[int, list[Any]]:
+def _links(conn: Any, ids: list[int], make: Callable[[Any], Any]) -> dict[int, list[Any]]:
+    """The rows ``make(ids)`` selects, by owner.  A link query depends on nothing but its ids, so
+    each is built once (``make`` given an expanding parameter) and the ids are bound when it runs:
+    building a statement costs more than running it on a page of one record."""
+    query = _LINK_QUERIES.get(make.__code__)
+    if query is None:
+        query = _LINK_QUERIES[make.__code__] = make(bindparam("ids", expanding=True))
     out: dict[int, list[Any]] = defaultdict(list)
     for chunk in _chunks(ids):
-        for owner, rows in _grouped(conn, make(chunk)).items():
+        for owner, rows in _grouped(conn, query, {"ids": chunk}).items():
             out[owner].extend(rows)
     return out
+
+
+_LINK_QUERIES: dict[Any, Any] = {}  # by the code of the builder's lambda that makes it
 
 
 def _people(conn: Any, rows: list[Any], ids: list[int], curated: dict[int, dict[str, str]]) -> list[Any]:

@@ -15,13 +15,14 @@ changed that the writer did not already raise (removals and renames are written 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import getpass
 import json
 import os
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import event, insert, or_, select, update
+from sqlalchemy import bindparam, event, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from refdb import records
@@ -64,22 +65,29 @@ def actor_of(session: Session) -> str:
 
 
 def plain_record(session: Session, kind: str, key: str) -> dict[str, Any] | None:
-    """The record as its dataset file holds it (the source's text inline), or None when absent."""
-    from refdb.services.dataset import export_dataset
+    """The record as its dataset file holds it (the source's text inline), or None when absent.
 
-    section = records.SECTION_OF[kind]
-    found = getattr(export_dataset(session, only=(kind, key)), section)
-    if not found:
+    Read from the record's own rows (``export_record``), as the whole export would give it."""
+    from refdb.services.dataset import export_record
+
+    found = export_record(session, kind, key)
+    if found is None:
         return None
-    plain: dict[str, Any] = fmt.to_plain(records.Dataset(**{section: found}))[section][0]
-    if kind == "source" and found[0].text is not None:
-        plain["text"] = found[0].text
+    plain: dict[str, Any] = fmt.plain_records(records.SECTION_OF[kind], [found])[0]
+    if kind == "source" and found.text is not None:
+        plain["text"] = found.text
     return plain
 
 
+@functools.cache
+def _version_query(kind: str) -> Any:
+    table: Any = KEYED[kind].__table__
+    return select(table.c.version).where(table.c.key == bindparam("key"))
+
+
 def _version(session: Session, kind: str, key: str) -> int | None:
-    model: Any = KEYED[kind]
-    return session.scalar(select(model.version).where(model.key == key))
+    version: int | None = session.execute(_version_query(kind), {"key": key}).scalar()
+    return version
 
 
 def touch(session: Session, kind: str, key: str, action: str | None = None) -> None:

@@ -49,14 +49,15 @@ def source_page(request: Request) -> Response:
 
 
 def reading_page(request: Request) -> Response:
-    """The source's text, paragraphs numbered, every anchored passage marked and linked to its record."""
+    """The source's text, paragraphs numbered, every anchored passage marked and linked to its record;
+    the anchors that no longer match the text (as ``refdb check`` finds them) listed above it."""
     from refdb.formats.display import Mark, paragraphs, segments
-    from refdb.services.browse import source_detail, source_text
+    from refdb.services.browse import source_anchors, source_detail
 
     key = _key(request)
     with read(request) as session:
         source = source_detail(session, key)
-        text, passages = source_text(session, key)
+        text, passages, stale = source_anchors(session, key)
     if text is None:
         raise NotFoundError(f"refdb holds no text of the source '{key}'")
     marks = [Mark(p["start"], p["end"], p["kind"], p["key"]) for p in passages]
@@ -76,7 +77,10 @@ def reading_page(request: Request) -> Response:
 
     user = current_user(request)
     editor = user if user is not None and user.role == "editor" and request.app.state.write else None
-    return page(request, "reading.html", {"source": source, "blocks": blocks, "count": len(marks), "editor": editor})
+    from refdb.vocab import STANCES  # a citation's stances: the annotate form offers these alone
+
+    return page(request, "reading.html", {"source": source, "blocks": blocks, "count": len(marks), "editor": editor,
+                                          "stale": stale, "stances": STANCES})  # fmt: skip
 
 
 def download(request: Request) -> Response:

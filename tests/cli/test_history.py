@@ -155,7 +155,7 @@ def _random_edit(url: str, rng: random.Random, added: list[str]) -> bool:
         args = ["unlink", "tag", claim, "purges"]
     elif op == "add-claim":
         key = f"random-{rng.randint(0, 10**6)}"
-        args = ["add", "claim", "--key", key, "--text", f"A claim {key}.", "--kind", "factual"]
+        args = ["add", "claim", f"A claim {key}.", "--key", key, "--kind", "factual"]
         added.append(key)
     elif op == "rename" and added:
         old = added.pop()
@@ -180,7 +180,9 @@ def _random_edit(url: str, rng: random.Random, added: list[str]) -> bool:
         ]
     else:
         args = ["add", "variant", "zhukov", f"Zhukov {rng.randint(0, 999)}"]
-    return invoke(url, *args).exit_code == 0
+    result = invoke(url, *args)
+    assert result.exit_code != 2, (args, result.output)  # a usage error is the test's own mistake
+    return result.exit_code == 0
 
 
 @settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -251,4 +253,12 @@ def test_concurrent_editors_lose_nothing(db_url: str) -> None:
     with session_scope(db_url) as session:
         tags = set(authoring.get(session, "claim", CLAIM).tags)
     assert {f"e{n}-{i}" for n in range(8) for i in range(25)} <= tags
-    assert len({e["change"] for e in _history(db_url, "--limit", "2000")}) == 200
+    history = _history(db_url, "--limit", "2000")
+    assert len({e["change"] for e in history}) == 200
+    # each change is one editor's: the claim and the tag it added, by that editor
+    by_actor: dict[str, set[int]] = {}
+    for e in history:
+        by_actor.setdefault(e["actor"], set()).add(e["change"])
+        if e["kind"] == "tag":
+            assert e["what"] == "added" and e["key"].startswith(f"e{e['actor'].removeprefix('editor-')}-")
+    assert {actor: len(changes) for actor, changes in by_actor.items()} == {f"editor-{n}": 25 for n in range(8)}

@@ -135,3 +135,38 @@ def test_two_editors_of_one_claim_the_second_gets_the_conflict(
     assert second.problems == [
         "console error: Failed to load resource: the server responded with a status of 409 (Conflict)"
     ]
+
+
+def test_anchors_a_text_edit_broke_are_listed_not_marked_in_the_reading_view(
+    browser: Browser, db_url: str, server: str
+) -> None:
+    from tests.web.test_web_pages import BROKEN, LINK, break_anchors
+
+    break_anchors(db_url)
+    watched = open_page(browser, server)
+    page = watched.page
+    page.goto(f"/sources/{SOURCE}/text")
+    stale = page.locator("#stale-anchors")
+    expect(stale).to_be_visible()
+    expect(stale.locator("h2")).to_contain_text("anchors no longer match this text")
+    for kind, key in BROKEN:
+        item = page.locator(f"#stale-{kind}-{key}")
+        expect(item).to_be_visible()
+        expect(item).to_contain_text(f"{kind} {key}: its text no longer matches '{SOURCE}' exactly once")
+        expect(page.locator(f'article.reading mark a[href="{LINK[kind]}{key}"]')).to_have_count(0)
+    # an anchor the edit moved is marked where its passage is now, and listed (folded) as moved
+    moved = page.locator("#stale-claim-culture-of-innovation")
+    expect(moved).to_be_hidden()
+    stale.locator("details.moved summary").click()
+    expect(moved).to_be_visible()
+    expect(moved).to_contain_text("the passage moved in 'stalin-and-his-generals' (offset")
+    expect(page.locator('mark.k-claim a[href="/claims/culture-of-innovation"]')).to_have_text(
+        "he fostered a culture of innovation and dynamism"
+    )
+    # the list leads to the record, whose anchor `refdb check` reports the same way
+    page.locator("#stale-claim-factor-talent a").click()
+    page.wait_for_url("**/claims/factor-talent")
+    problems = json.loads(invoke(db_url, "check", "--format", "json").stdout)
+    assert {"kind": "claim", "key": "factor-talent", "check": "anchor",
+            "problem": f"its text no longer matches '{SOURCE}' exactly once"} in problems  # fmt: skip
+    assert watched.problems == [] and watched.outside == []

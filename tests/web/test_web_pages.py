@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from html import unescape
 from html.parser import HTMLParser
 
 import pytest
@@ -365,3 +366,79 @@ def test_the_next_page_keeps_the_disputed_filter(client: TestClient, monkeypatch
     assert nexts and "disputed=1" in nexts[0]
     second = client.get(nexts[0].replace("&amp;", "&")).text
     assert claim_keys(second) and "disputed by" in second
+
+
+# -- anchors that no longer match after a text edit (issue 16): listed, never marked at a wrong place --
+
+READING = "/sources/stalin-and-his-generals/text"
+# three edits of the seed's text, each inside a passage that one record anchors
+BROKEN = {
+    ("claim", "factor-talent"): ("the key was to foster talent rather than yes-men", "the key was to foster talent, not yes-men"),
+    ("quote", "vasilevskii-attention"): ("This attention to us touched us deeply", "This attention to us moved us deeply"),
+    ("comment", "charmer-wiped-out"): ("Charmer? guess", "Charmer? I guess"),
+}  # fmt: skip
+LINK = {"claim": "/claims/", "quote": "/quotes/", "comment": "/comments/"}
+
+
+def break_anchors(url: str) -> None:
+    """Edit the seed's text so that the anchors of BROKEN no longer match it (and later ones move)."""
+    from refdb.db import session_scope
+    from refdb.services import authoring
+
+    with session_scope(url, write=True) as session:
+        text = authoring.get(session, "source", "stalin-and-his-generals").text
+        for old, new in BROKEN.values():
+            assert text.count(old) == 1
+            text = text.replace(old, new)
+        authoring.edit(session, "source", "stalin-and-his-generals", {"text": text}, [])
+
+
+def _stale(html: str) -> dict[tuple[str, str], str]:
+    found = re.findall(r'<li id="stale-(claim|quote|comment)-([^"]+)"><a href="[^"]+">[^<]*</a>: (.*?)\. <span', html)
+    return {(kind, key): unescape(problem) for kind, key, problem in found}
+
+
+def test_the_reading_view_lists_the_anchors_refdb_check_reports_and_marks_none_of_them_wrongly(
+    client: TestClient, cli: Cli, db_url: str
+) -> None:
+    before = client.get(READING).text
+    assert 'id="stale-anchors"' not in before  # the seed's anchors all match
+    targets = set(re.findall(r'<span class="target" id="(claim|quote|comment)-([^"]+)"></span>', before))
+    assert set(BROKEN) <= targets
+    break_anchors(db_url)
+    html = client.get(READING).text
+    checked = json.loads(cli("check", "--format", "json").stdout)
+    reported = {(p["kind"], p["key"]): p["problem"] for p in checked if p["check"] == "anchor"}
+    assert _stale(html) == reported  # the same anchors, the same words
+    for kind, key in BROKEN:
+        assert reported[(kind, key)] == "its text no longer matches 'stalin-and-his-generals' exactly once"
+        assert f'id="{kind}-{key}"' not in html  # no target, no mark anywhere in the text
+        assert not re.search(rf'<mark [^>]*><a href="{LINK[kind]}{key}">', html)
+        assert f'<li id="stale-{kind}-{key}"><a href="{LINK[kind]}{key}">{kind} {key}</a>' in html
+    moved = [k for k, problem in reported.items() if "moved" in problem]
+    assert ("claim", "culture-of-innovation") in moved
+    assert re.search(r'<mark class="k-claim "[^>]*><a href="/claims/culture-of-innovation">he fostered a culture '
+                     r"of innovation and dynamism</a></mark>", html)  # fmt: skip  # marked where it is now
+    # every other anchor is marked as before; the legend counts what is marked
+    marked = set(re.findall(r'<span class="target" id="(claim|quote|comment)-([^"]+)"></span>', html))
+    assert marked == targets - set(BROKEN)
+    assert f"{len(marked)} anchored passages:" in html
+    assert f"{len(BROKEN)} anchors no longer match this text" in html
+    assert f"{len(moved)} anchored passages moved since they were anchored" in html
+    broken_list = html.split('<ul class="broken">', 1)[1].split("</ul>", 1)[0]
+    assert set(re.findall(r'<li id="stale-([a-z]+)-([^"]+)">', broken_list)) == set(BROKEN)
+
+
+def test_the_annotate_form_offers_a_citations_stances_alone(db_url: str) -> None:
+    """'qualifies' is a counter-comment's stance: offered for a claim's anchor, it was always refused."""
+    from refdb.vocab import STANCES
+    from refdb.web.app import create_app
+    from tests.conftest import invoke
+
+    result = invoke(db_url, "user", "add", "ed", "--role", "editor", "--password-stdin", input="correct-horse\n")
+    assert result.exit_code == 0, result.output
+    with TestClient(create_app(db_url, token=None, write=True)) as web:
+        web.post("/login", data={"name": "ed", "password": "correct-horse", "next": "/"})
+        html = web.get(READING).text
+    select = html.split('<select name="stance">', 1)[1].split("</select>", 1)[0]
+    assert re.findall(r"<option>([a-z]+)</option>", select) == list(STANCES)
