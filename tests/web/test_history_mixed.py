@@ -3,11 +3,13 @@ undo`` of every change, newest first, gives back the first dump byte for byte.
 
 Each run takes a fresh copy of the seed, signs an editor in to the app (Starlette's test client, the
 form's CSRF token on every post) and makes EDITS random edits, each drawn from ``CLI_OPS`` or
-``BROWSER_OPS``: ``refdb edit``, ``add``, ``link``, ``unlink`` and ``rm`` through the CLI; the claim
-form and the reading view's annotations (a quote, a claim's anchor, a new claim) through HTTP.  An edit
+``BROWSER_OPS``: ``refdb edit``, ``add``, ``link``, ``unlink`` and ``rm`` through the CLI; through
+HTTP the reading view's annotations (a quote, a claim's anchor, a new claim) and the record forms
+(a claim's citations, relations and tags; a person's variants; sources, quotes, the comment's disputes;
+new tags and claims, removals).  An edit
 may be refused (a tag the claim lacks, a passage quoted twice): refusals are one ``Error:`` line or
 the form's 4xx page, never a crash, and record nothing.  Then every change in the history is undone,
-newest first, each undo must succeed, and the dump without its history is the first one.
+newest first, through ``refdb undo`` or the history page's button at random, each undo must succeed, and the dump without its history is the first one.
 
 Runs on the backend of the pass (``REFDB_TEST_BACKEND``).  REFDB_HISTORY_SEEDS runs (default 1;
 ``pytest --full``: 8), seeds 0, 1, ...; REFDB_HISTORY_EDITS edits each (default 100).  A failing seed
@@ -59,6 +61,8 @@ class World:
     rng: random.Random
     text: str  # the source's text (no op edits it)
     claims: list[str]  # every claim's key now
+    sources: list[str] = field(default_factory=list)
+    people: list[str] = field(default_factory=list)
     added: list[str] = field(default_factory=list)  # claims this run added (so it may rename or remove them)
     quotes: list[str] = field(default_factory=list)
     made_quotes: list[str] = field(default_factory=list)  # quotes this run made in the browser
@@ -303,8 +307,139 @@ def web_new_claim(w: World) -> bool:
     return saved
 
 
-# The lead's forms (sources, quotes, comments, people with variants, citations, relations, tags) go here.
-BROWSER_OPS: list[Op] = [web_claim_edit, web_quote, web_anchor, web_new_claim]
+# -- the record forms (refdb.web.forms): each reads the form as a browser would, changes it, posts it
+
+
+def _form(w: World, path: str) -> dict[str, str]:
+    from tests.web.test_web_forms import form_of
+
+    page = w.web.get(path)
+    assert page.status_code == 200, (path, page.text[:500])
+    form = form_of(page.text, path)
+    form.pop("csrf")
+    return form
+
+
+def _rows(form: dict[str, str], group: str, filled: str) -> tuple[list[int], list[int]]:
+    """A list group's rows that hold a record (by the field ``filled``), and the empty ones."""
+    rows = sorted({int(k.split(".")[1]) for k in form if k.startswith(group + ".") and k.split(".")[1].isdigit()})
+    full = [i for i in rows if form.get(f"{group}.{i}.{filled}")]
+    return full, [i for i in rows if i not in full]
+
+
+def web_citations(w: World) -> bool:
+    """A claim's citations: a stance or locator changed in place, a row removed, or one added."""
+    key = w.claim()
+    path = f"/claims/{key}/edit"
+    form = _form(w, path)
+    full, empty = _rows(form, "citations", "source")
+    what = w.rng.choice(["stance", "locator", "remove", "add"]) if full else "add"
+    if what == "add":
+        row = empty[0]
+        form.update({f"citations.{row}.source": w.rng.choice(w.sources), f"citations.{row}.stance": w.rng.choice(STANCES),
+                     f"citations.{row}.locator": str(w.rng.randint(1, 400))})  # fmt: skip
+    else:
+        row = w.rng.choice(full)
+        if what == "stance":
+            form[f"citations.{row}.stance"] = w.rng.choice(STANCES)
+        elif what == "locator":
+            form[f"citations.{row}.locator"] = w.rng.choice(["", f"{w.rng.randint(1, 99)}–{w.rng.randint(100, 199)}"])
+        else:
+            form[f"citations.{row}.remove"] = "1"
+    return w.post(path, form)[0]
+
+
+def web_relations_and_tags(w: World) -> bool:
+    key = w.claim()
+    path = f"/claims/{key}/edit"
+    form = _form(w, path)
+    full, empty = _rows(form, "relations", "claim")
+    what = w.rng.choice(["relate", "unrelate", "tag", "untag"])
+    if what == "relate":
+        form[f"relations.{empty[0]}.relation"] = w.rng.choice(RELATIONS)
+        form[f"relations.{empty[0]}.claim"] = w.claim()
+    elif what == "unrelate" and full:
+        form[f"relations.{w.rng.choice(full)}.remove"] = "1"
+    elif what == "tag":
+        form["tags"] = ", ".join(filter(None, [form.get("tags", ""), w.rng.choice(["purges", "browser-made", "loyalty"])]))
+    else:
+        tags = [t.strip() for t in form.get("tags", "").split(",") if t.strip()]
+        form["tags"] = ", ".join(t for t in tags if t != w.rng.choice(tags or [""]))
+    return w.post(path, form)[0]
+
+
+def web_person(w: World) -> bool:
+    """A person's variants (a Cyrillic spelling added, one removed) or note."""
+    key = w.rng.choice(w.people)
+    path = f"/people/{key}/edit"
+    form = _form(w, path)
+    full, empty = _rows(form, "variants", "name")
+    what = w.rng.choice(["add", "remove", "note"])
+    if what == "add":
+        form[f"variants.{empty[0]}.name"] = w.rng.choice(["Жуков Г. К.", "Zhoukov", "Василевский", f"Variant {w.rng.randint(0, 99)}"])
+        form[f"variants.{empty[0]}.kind"] = w.rng.choice(["variant", "transliteration", "misspelling"])
+    elif what == "remove" and full:
+        form[f"variants.{w.rng.choice(full)}.remove"] = "1"
+    else:
+        form["note"] = w.rng.choice(["", f"Browser note {w.rng.randint(0, 999)}"])
+    return w.post(path, form)[0]
+
+
+def web_source(w: World) -> bool:
+    key = w.rng.choice(w.sources)
+    path = f"/sources/{key}/edit"
+    form = _form(w, path)
+    form[w.rng.choice(["note", "publisher", "place"])] = w.rng.choice(["", f"Edited {w.rng.randint(0, 999)}"])
+    return w.post(path, form)[0]
+
+
+def web_quote_or_comment(w: World) -> bool:
+    if w.rng.random() < 0.5 and w.quotes:
+        key = w.rng.choice(w.quotes)
+        path = f"/quotes/{key}/edit"
+        form = _form(w, path)
+        form["claims"] = ", ".join(w.rng.sample(w.claims, w.rng.randint(0, 2)))
+        form["note"] = w.rng.choice(["", "A note from the quote's form"])
+        return w.post(path, form)[0]
+    path = "/comments/charmer-wiped-out/edit"
+    form = _form(w, path)
+    full, empty = _rows(form, "disputes", "claim")
+    if full and w.rng.random() < 0.5:
+        form[f"disputes.{w.rng.choice(full)}.remove"] = "1"
+    else:
+        form[f"disputes.{empty[0]}.claim"] = w.claim()
+        form[f"disputes.{empty[0]}.stance"] = w.rng.choice(["disputes", "qualifies", "supports"])
+    return w.post(path, form)[0]
+
+
+def web_new_or_remove(w: World) -> bool:
+    """A new tag or claim from its form, or a claim this run added removed (with what links to it)."""
+    if w.added and w.rng.random() < 0.3:
+        key = w.rng.choice(w.added)
+        path = f"/claims/{key}/delete"
+        form = _form(w, path)
+        saved = w.post(path, {**form, "cascade": "1"})[0]
+        if saved:
+            w.added.remove(key)
+            w.claims.remove(key)
+        return saved
+    if w.rng.random() < 0.5:
+        form = _form(w, "/new/tag")
+        form.update({"key": f"browser-tag-{w.rng.randint(0, 40)}", "label": "A tag made in the browser"})
+        return w.post("/new/tag", form)[0]
+    form = _form(w, "/new/claim")
+    form.update({"kind": w.rng.choice(CLAIM_KINDS), "text": f"A claim from the new-claim form {w.rng.randint(0, 999)}.",
+                 "citations.0.source": w.rng.choice(w.sources), "citations.0.stance": w.rng.choice(STANCES)})  # fmt: skip
+    saved, location = w.post("/new/claim", form)
+    if saved:
+        key = unquote(location.rsplit("/", 1)[1])
+        w.added.append(key)
+        w.claims.append(key)
+    return saved
+
+
+BROWSER_OPS: list[Op] = [web_claim_edit, web_quote, web_anchor, web_new_claim, web_citations, web_relations_and_tags,
+                         web_person, web_source, web_quote_or_comment, web_new_or_remove]  # fmt: skip
 
 
 # -- the property --------------------------------------------------------------------------------
@@ -336,7 +471,10 @@ def _world(url: str, web: TestClient, seed: int) -> World:
     with refdb_db.session_scope(url) as session:
         text, _ = source_text(session, SOURCE)
     assert text is not None
-    return World(url, web, csrf.group(1), random.Random(seed), text, claims, quotes=quotes)
+    sources = [r["key"] for r in json.loads(_ok(url, "sources", "--format", "json"))]
+    people = [r["key"] for r in json.loads(_ok(url, "people", "--format", "json"))]
+    return World(url, web, csrf.group(1), random.Random(seed), text, claims, sources=sources, people=people,
+                 quotes=quotes)  # fmt: skip
 
 
 @pytest.mark.parametrize("seed", [pytest.param(s, id=f"seed{s}") for s in range(SEEDS)])
@@ -354,7 +492,17 @@ def test_random_cli_and_browser_edits_then_undo_in_reverse_give_the_first_dump(s
     changes = sorted({e["change"] for e in history}, reverse=True)
     assert EDITS // 2 <= len(changes) <= done["cli"] + done["browser"]  # most edits changed something
     assert {e["actor"] for e in history if e["action"].startswith("browser:")} <= {"ed"}
-    for change in changes:
-        result = invoke(seeded, "undo", str(change))
-        assert result.exit_code == 0, (change, result.output, world.log[-20:])
+    with TestClient(create_app(seeded, token=None, write=True)) as web:
+        world = _world(seeded, web, seed)
+        ways = {"cli": 0, "browser": 0}
+        for change in changes:  # newest first, each through the CLI or the history page's button
+            if world.rng.random() < 0.5:
+                result = invoke(seeded, "undo", str(change))
+                assert result.exit_code == 0, (change, result.output, world.log[-20:])
+                ways["cli"] += 1
+            else:
+                response = web.post(f"/history/undo/{change}", data={"csrf": world.csrf}, follow_redirects=False)
+                assert response.status_code == 303, (change, _error(response.text), world.log[-20:])
+                ways["browser"] += 1
+    assert ways["cli"] and ways["browser"], ways
     assert _ok(seeded, "dump", "--no-history") == first
