@@ -105,8 +105,29 @@ def make_quote(session: Session, source: str, exact: str, start: int | None, *, 
 
 def anchor_claim(session: Session, claim: str, source: str, exact: str, start: int | None, *,
                  stance: str = "asserts", version: int | None = None, note: str | None = None) -> Selection:  # fmt: skip
-    """Cite ``claim`` to ``source`` at the selected passage (anchor and paragraph computed)."""
-    sel = selection_for(session, source, exact, start)
+    """Cite ``claim`` to ``source`` at the selected passage (anchor and paragraph computed).  When the
+    claim already cites ``source`` with an anchor that no longer matches its text (the text was
+    edited), that citation is anchored again, with this stance, instead of a second one added."""
+    text = _text_of(session, source)
+    sel = select(text, exact, start)
+    rec = authoring.get(session, "claim", claim)
+    stale = next((i for i, c in enumerate(rec.citations) if c.source == source and c.anchor is not None
+                  and anchors.locate(text, c.anchor.exact, c.anchor.prefix, c.anchor.suffix) is None), None)  # fmt: skip
+    if stale is not None:
+        from refdb.services.history import plain_record
+
+        plain = plain_record(session, "claim", rec.key)
+        assert plain is not None
+        cited = plain["citations"][stale]
+        cited.update({"stance": stance, "anchor": {k: v for k, v in (("exact", sel.exact), ("prefix", sel.prefix),
+                                                                     ("suffix", sel.suffix)) if v}})  # fmt: skip
+        for name, value in (("locator", sel.paragraph), ("label", "paragraph" if sel.paragraph is not None else None)):
+            if value is None:
+                cited.pop(name, None)
+            else:
+                cited[name] = str(value)
+        authoring.replace_record(session, "claim", rec.key, plain, version=version, fields={"citations"})
+        return sel
     authoring.link_citation(
         session, claim, source, stance=stance, locator=str(sel.paragraph) if sel.paragraph is not None else None,
         label="paragraph" if sel.paragraph is not None else None, exact=sel.exact, prefix=sel.prefix,

@@ -382,3 +382,24 @@ def test_every_write_is_refused_without_an_editors_session_and_token(web: TestCl
     assert web.post(path, data={**form, "csrf": token}).status_code == 403
     assert _dump(db_url) == before
     assert action
+
+
+def test_anchoring_a_claim_again_after_a_text_edit_replaces_its_broken_anchor(web: TestClient, db_url: str) -> None:
+    from tests.web.test_web_pages import BROKEN, READING, break_anchors
+
+    claim = "factor-talent"
+    (_old, new), = [v for k, v in BROKEN.items() if k == ("claim", claim)]
+    before = [c for c in _claim(db_url, claim)["citations"] if c["source"] == SOURCE]
+    break_anchors(db_url)
+    assert f'id="stale-claim-{claim}"' in web.get(READING).text
+    text = _record(db_url, "source", SOURCE)["text"]
+    token = re.search(r'name="csrf" value="([^"]+)"', web.get(READING).text).group(1)  # type: ignore[union-attr]
+    response = web.post(f"/sources/{SOURCE}/annotate", data={"csrf": token, "action": "anchor", "exact": new,
+                        "start": text.index(new), "claim": claim, "stance": "supports"}, follow_redirects=False)  # fmt: skip
+    assert response.status_code == 303, response.text
+    after = [c for c in _claim(db_url, claim)["citations"] if c["source"] == SOURCE]
+    assert len(after) == len(before) == 1  # the same citation, anchored again
+    assert (after[0]["anchor"], after[0]["stance"], after[0]["label"]) == (new, "supports", "paragraph")
+    assert f'id="stale-claim-{claim}"' not in web.get(READING).text
+    problems = json.loads(invoke(db_url, "check", "--format", "json").stdout)
+    assert not [p for p in problems if p["check"] == "anchor" and p["key"] == claim]
