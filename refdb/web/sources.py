@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
+from refdb.db import session_scope
 from refdb.errors import NotFoundError, RefdbError
 from refdb.web.base import page, read
 from refdb.web.claims import _key, _param
 
+CHUNK = 64_000  # characters of a download sent at a time
 # download name -> (refdb export format, media type, file suffix)
 DOWNLOADS = {
     "bibtex": ("bibtex", "application/x-bibtex; charset=utf-8", "bib"),
@@ -94,12 +97,27 @@ def download(request: Request) -> Response:
     fmt, media_type, suffix = DOWNLOADS[name]
     selection = {k: _param(request, k) for k in ("source", "claim", "tag")}
     with read(request) as session:
-        ids = select_sources(session, **selection)
-        body = "".join(exporter(fmt).dumps(iter_items(session, ids)))
+        ids = select_sources(session, **selection)  # a selection that matches nothing is an error page
+    url = request.app.state.url
+
+    def body() -> Iterator[bytes]:
+        """The file, written as it is read (in one read transaction), in pieces of about 64 kB."""
+        with session_scope(url) as session:
+            pending: list[str] = []
+            size = 0
+            for chunk in exporter(fmt).dumps(iter_items(session, ids)):
+                pending.append(chunk)
+                size += len(chunk)
+                if size >= CHUNK:
+                    yield "".join(pending).encode()
+                    pending, size = [], 0
+            if pending:
+                yield "".join(pending).encode()
+
     stem = next((v for v in selection.values() if v), "refdb")
     filename = "".join(ch if ch.isalnum() or ch in "-_." else "-" for ch in stem)[:80] + "." + suffix
-    return Response(
-        body, media_type=media_type, headers={"content-disposition": f'attachment; filename="{filename}"'}
+    return StreamingResponse(
+        body(), media_type=media_type, headers={"content-disposition": f'attachment; filename="{filename}"'}
     )
 
 
