@@ -141,6 +141,8 @@ def acknowledged(logs: list[Path]) -> tuple[list[str], list[str]]:
     """(acknowledged writer keys, failure lines) from the logs."""
     keys, failures = [], []
     for log in logs:
+        if not log.exists():  # a worker that has written nothing yet
+            continue
         for line in log.read_text(encoding="utf-8").splitlines():
             (failures if line.startswith("FAILED ") else keys).append(line)
     return keys, failures
@@ -210,9 +212,12 @@ def test_backup_while_writers_run_restores_and_holds_what_was_acknowledged(
     url: str, empty_url: str, tmp_path: Path
 ) -> None:
     backup = tmp_path / "backup.refdb"
-    with workers(url, tmp_path, ["writer"] * 4, seconds=3) as logs:
-        time.sleep(1.0)
+    with workers(url, tmp_path, ["writer"] * 4, seconds=6) as logs:
+        deadline = time.monotonic() + 5  # the first acknowledged writes (a loaded machine is slow to start)
         before_backup, _ = acknowledged(logs)
+        while len(before_backup) < 4 and time.monotonic() < deadline:
+            time.sleep(0.05)
+            before_backup, _ = acknowledged(logs)
         result = invoke(url, "db", "backup", str(backup))
         assert result.exit_code == 0 and result.exception is None, result.output
         after_backup, _ = acknowledged(logs)

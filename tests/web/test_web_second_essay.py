@@ -93,3 +93,32 @@ def test_a_second_text_is_curated_in_the_browser_without_typing_an_anchor(
     assert drawn.exit_code == 0, drawn.output
     nodes = {n["id"] for n in json.loads(drawn.stdout)["nodes"]}
     assert {f"claim:{new_claim}", "claim:commanders-shot-after-finland", f"source:{KEY}"} <= nodes
+
+
+def test_a_citation_row_and_a_variant_are_edited_in_the_browser(browser: Browser, writer: str, db_url: str) -> None:
+    """The record forms as a browser fills them: a select changed, a row removed, an empty row filled."""
+    claim = "vasilevskii-promotions"  # cites two sources
+    watched = open_page(browser, writer)
+    page = watched.page
+    _sign_in(page, f"/claims/{claim}")
+    page.get_by_role("link", name="edit", exact=True).click()
+    page.wait_for_url(f"**/claims/{claim}/edit")
+    page.locator("select[name='citations.0.stance']").select_option("reports")
+    page.locator("input[name='citations.0.locator']").fill("12–14")
+    page.locator("input[name='citations.1.remove']").check()
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_url(f"**/claims/{claim}")
+    citations = json.loads(invoke(db_url, "claim", claim, "--format", "json").stdout)["citations"]
+    assert [(c["stance"], c["locator"]) for c in citations] == [("reports", "12–14")]
+
+    page.goto("/people/zhukov/edit")
+    rows = page.locator("[data-row^='variants.']")
+    empty = next(i for i in range(rows.count()) if not rows.nth(i).locator("input[name$='.name']").input_value())
+    page.locator(f"input[name='variants.{empty}.name']").fill("Жуков Георгий Константинович")
+    page.locator(f"input[name='variants.{empty}.note']").fill("full name, surname first")
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_url("**/people/zhukov")
+    expect(page.locator("table.names")).to_contain_text("Жуков Георгий Константинович")
+    found = json.loads(invoke(db_url, "people", "Жуков Георгий", "--format", "json").stdout)
+    assert [p["key"] for p in found] == ["zhukov"]
+    assert watched.problems == [] and watched.outside == []
