@@ -70,6 +70,9 @@ def get_engine(url: str) -> Engine:
         raise DatabaseError(
             f"cannot use database URL '{redact(url)}': its driver is not installed ({exc.name or exc})"
         ) from None
+    from refdb.db.digests import install
+
+    install(engine)  # writes other than a streamed load's make the stored record digests stale
     _engines[url] = engine
     return engine
 
