@@ -31,14 +31,20 @@ _installed = False
 
 
 def install(engine: Any) -> None:
-    """Watch the engine's writes; once per process, raise the epoch at each session's commit."""
+    """Watch the engine's writes (a read on a Connection then imports no ORM)."""
     from sqlalchemy import event
 
     event.listen(engine, "before_cursor_execute", _seen)
     event.listen(engine, "commit", _forget)
     event.listen(engine, "rollback", _forget)
+
+
+def watch_sessions() -> None:
+    """Once per process: every session's commit raises the epoch when its connection wrote.  Called
+    by ``session_scope``, which makes every session refdb writes through."""
     global _installed
     if not _installed:
+        from sqlalchemy import event
         from sqlalchemy.orm import Session
 
         event.listen(Session, "before_commit", _before_commit)

@@ -12,7 +12,18 @@ import re
 import unicodedata
 
 import typer
-from sqlalchemy import Column, ForeignKey, Integer, MetaData, String, Table, create_engine, exists, select, union
+from sqlalchemy import (
+    Column,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    create_engine,
+    exists,
+    select,
+    union,
+)
 
 metadata = MetaData()
 source = Table("source", metadata, Column("id", Integer, primary_key=True), Column("key", String),
