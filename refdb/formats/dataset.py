@@ -731,7 +731,8 @@ class _Chunks:
         loader = self.loader_class(text)
         loader.line_offset = start - 1
         try:
-            data = loader.get_single_data()
+            node = loader.get_single_node()  # composed in C
+            data = _construct(loader, node, self.source_name) if node is not None else None
         except yaml.YAMLError:
             raise NotStreamable() from None  # an alias to another record, or a syntax error: read whole
         finally:
@@ -756,6 +757,41 @@ class _Chunks:
         if not isinstance(data, dict) or list(data) != ["history"]:
             raise NotStreamable()
         return _history(data["history"] or [], self.source_name)
+
+
+_STR_TAG, _SEQ_TAG, _MAP_TAG = "tag:yaml.org,2002:str", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+def _construct(loader: Any, node: Any, source_name: str) -> Any:
+    """What ``loader.construct_document(node)`` returns, built directly for the nodes a record's text
+    is made of (text, lists, mappings: the mapping constructor's line and duplicate-field rules
+    included); any other node (numbers, dates, booleans, nulls, merge keys, tags) is handed to the
+    loader's own constructor, so every value is what the whole-file reader makes of it."""
+    from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+    def build(node: Any) -> Any:
+        kind, tag = node.__class__, node.tag
+        if kind is ScalarNode and tag == _STR_TAG:
+            return node.value
+        if kind is SequenceNode and tag == _SEQ_TAG:
+            return [build(child) for child in node.value]
+        if kind is MappingNode and tag == _MAP_TAG and not any(k.tag == _MERGE_TAG for k, _ in node.value):
+            offset = loader.line_offset
+            result = _Located()
+            result.line = node.start_mark.line + 1 + offset
+            for key_node, value_node in node.value:
+                key = build(key_node)
+                where = f"{source_name}:{key_node.start_mark.line + 1 + offset}"
+                if not isinstance(key, str):
+                    raise InputError(f"field names must be text, not {key!r}", location=where)
+                if key in result:
+                    raise InputError(f"duplicate field '{key}' in one record", location=where)
+                result[key] = build(value_node)
+            return result
+        return loader.construct_document(node)
+
+    return build(node)
 
 
 def _history(items: Any, source_name: str) -> list[ChangeRec]:

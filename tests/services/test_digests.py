@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from refdb import db
+from refdb.errors import InputError
 from refdb.formats import dataset as fmt
 from refdb.services.dataset import _known, export_dataset, load_file
 from tests.conftest import Backend, invoke
@@ -208,3 +209,58 @@ def test_a_dump_with_history_streams(db_url: str, backend: Backend, tmp_path: Pa
     again = tmp_path / "again.yaml"
     assert invoke(url, "dump", "-o", str(again)).exit_code == 0
     assert again.read_text(encoding="utf-8") == path.read_text(encoding="utf-8")
+
+
+HAND_WRITTEN = """\
+# a file written by hand, laid out as a dump is, using what YAML allows
+refdb: 1
+people:
+- key: a-person
+  name: 'A. Person'
+  note: !!str 1941
+- key: b-person
+  name: &n "B. Person"
+  native: *n
+sources:
+- key: s1
+  type: book
+  title: 1812
+  issued: 2006-05-01
+  publisher: 'yes'
+  volume: 12
+  pages: 1.5
+  note: ~
+- key: s2
+  <<: {type: article}
+  title: Merged
+  issued: 1942
+tags:
+- {key: t1, label: Flow style}
+claims:
+- key: c1
+  kind: factual
+  text: |
+    Kept as written,
+    over two lines.
+  citations:
+  - {source: s1, stance: supports, locator: 12}
+  tags: [t1]
+"""
+
+
+def test_a_hand_written_file_streams_to_what_parse_reads(tmp_path: Path) -> None:
+    path = tmp_path / "hand.yaml"
+    path.write_text(HAND_WRITTEN, encoding="utf-8")
+    whole = fmt.parse(HAND_WRITTEN, source_name=str(path), base_dir=tmp_path)
+    streamed = [rec for section, records, _ in fmt.iter_batches(path, source_name=str(path), base_dir=tmp_path)
+                for rec in records]  # fmt: skip
+    expected = [rec for s in fmt.Dataset.SECTIONS for rec in getattr(whole, s)]
+    assert streamed == expected
+    assert [r.loc for r in streamed] == [r.loc for r in expected]
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(HAND_WRITTEN.replace("  volume: 12\n", "  volume: 12\n  title: again\n"), encoding="utf-8")
+    with pytest.raises(InputError) as streamed_error:
+        list(fmt.iter_batches(bad, source_name=str(bad), base_dir=tmp_path))
+    with pytest.raises(InputError) as whole_error:
+        fmt.parse(bad.read_text(encoding="utf-8"), source_name=str(bad), base_dir=tmp_path)
+    assert str(streamed_error.value) == str(whole_error.value)
