@@ -870,7 +870,7 @@ def fig_stream_pg(res: Results, db: Path, meta: dict[str, Any], budget: float) -
         subprocess.run([REFDB, "--db", str(db), "db", "copy", "--to", source], check=True, capture_output=True)
         copied = time.perf_counter() - t
         empty = pg.new_url()
-        subprocess.run([REFDB, "--db", empty, "tags"], check=True, capture_output=True)  # migrated, empty
+        subprocess.run([REFDB, "--db", empty, "claims", "--format", "json"], check=True, capture_output=True)  # migrated, empty
         target, template = pg._url("refdb_bench_load"), empty.rsplit("/", 1)[1]
 
         def fresh() -> None:
