@@ -60,6 +60,8 @@ def _seen(conn: Any, _cursor: Any, statement: str, _params: Any, _context: Any, 
 
 
 def _forget(conn: Any) -> None:
+    if conn.invalidated or conn.closed:  # interrupted mid-statement (Ctrl-C): the connection is discarded
+        return
     conn.info.pop(_DIRTY, None)
 
 
