@@ -124,14 +124,17 @@ def import_(
     name = fmt.value if fmt else format_for_path(file)
     text = read_file(file)
     bad: list[InputError] = []
+    module = importer(name)
+    read = getattr(module, "iter_loads", module.loads)  # streamed where the format can be (BibTeX)
     if skip_bad:
-        parsed = importer(name).loads(text, source_name=str(file), errors=bad)
+        parsed = read(text, source_name=str(file), errors=bad)
     else:
-        parsed = importer(name).loads(text, source_name=str(file))
+        parsed = read(text, source_name=str(file))
+    total = len(parsed) if isinstance(parsed, list) else text.count("\n@") + 1  # for the bar: about
     with session_scope(ctx.obj, write=True) as session:
-        if sys.stderr.isatty() and len(parsed) > 2000:
+        if sys.stderr.isatty() and total > 2000:
             with typer.progressbar(
-                length=len(parsed), label=f"importing {file.name}", file=sys.stderr
+                length=total, label=f"importing {file.name}", file=sys.stderr
             ) as bar:
                 last = 0
 

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from refdb.cli.render import Column, OutputFormat, Record, emit
-from refdb.formats.display import locator_text
+from refdb.formats.locator import locator_text
 from refdb.vocab import CLAIM_KINDS
 
 ClaimKind = StrEnum("ClaimKind", {k: k for k in CLAIM_KINDS})  # type: ignore[misc]
@@ -39,10 +39,10 @@ def claims(
     fmt: FormatOpt = OutputFormat.table,
 ) -> None:
     """List claims, with the sources they are cited to and the locators."""
-    from refdb.db import session_scope
+    from refdb.db import read_scope
     from refdb.services.queries import iter_claims
 
-    with session_scope(ctx.obj) as session:
+    with read_scope(ctx.obj) as session:
         records = iter_claims(session, source=source, person=person, tag=tag,
                               kind=kind.value if kind else None, disputed=disputed)  # fmt: skip
         columns = [
@@ -85,10 +85,10 @@ def claim(
 ) -> None:
     """One claim: who asserts it, its sources and locators, its quotes, and what disputes it."""
     from refdb.cli.render import md_escape
-    from refdb.db import session_scope
+    from refdb.db import read_scope
     from refdb.services.queries import claim_detail
 
-    with session_scope(ctx.obj) as session:
+    with read_scope(ctx.obj) as session:
         detail = claim_detail(session, key)
     if fmt is ClaimFormat.json:
         import json
@@ -199,10 +199,10 @@ def quotes(
     fmt: FormatOpt = OutputFormat.table,
 ) -> None:
     """List quotes: verbatim words, who said them, where they come from and where they were found."""
-    from refdb.db import session_scope
+    from refdb.db import read_scope
     from refdb.services.queries import iter_quotes
 
-    with session_scope(ctx.obj) as session:
+    with read_scope(ctx.obj) as session:
         records = iter_quotes(session, speaker=speaker, source=source, claim=claim_key)
 
         def place(p: Record | None) -> str:
@@ -234,10 +234,10 @@ def comments(
     fmt: FormatOpt = OutputFormat.table,
 ) -> None:
     """List counter-comments: who answered what, and which claims they dispute."""
-    from refdb.db import session_scope
+    from refdb.db import read_scope
     from refdb.services.queries import iter_comments
 
-    with session_scope(ctx.obj) as session:
+    with read_scope(ctx.obj) as session:
         records = iter_comments(session, claim=claim_key)
         emit(
             records,
@@ -266,10 +266,10 @@ def sources(
     fmt: FormatOpt = OutputFormat.table,
 ) -> None:
     """List sources: the bibliographic works."""
-    from refdb.db import session_scope
+    from refdb.db import read_scope
     from refdb.services.queries import iter_sources
 
-    with session_scope(ctx.obj) as session:
+    with read_scope(ctx.obj) as session:
         records = iter_sources(session, match=match)
         emit(
             records,
@@ -296,10 +296,10 @@ def people(
     fmt: FormatOpt = OutputFormat.table,
 ) -> None:
     """List people with their native-script names and name variants."""
-    from refdb.db import session_scope
+    from refdb.db import read_scope
     from refdb.services.queries import iter_people
 
-    with session_scope(ctx.obj) as session:
+    with read_scope(ctx.obj) as session:
         records = iter_people(session, match=match)
         emit(
             records,

@@ -15,7 +15,7 @@ package does not import SQLAlchemy.
 # What callers use (``from refdb.db import session_scope``); the rest is imported from its module.
 from refdb.db.engine import dispose_all, get_engine, sqlite_path
 from refdb.db.schema import HEAD_REVISION, current_revision, forget_schema_check
-from refdb.db.session import session_scope
+from refdb.db.session import read_scope, session_scope
 
 __all__ = [
     "HEAD_REVISION",
@@ -23,6 +23,7 @@ __all__ = [
     "dispose_all",
     "forget_schema_check",
     "get_engine",
+    "read_scope",
     "session_scope",
     "sqlite_path",
 ]

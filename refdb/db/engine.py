@@ -70,6 +70,9 @@ def get_engine(url: str) -> Engine:
         raise DatabaseError(
             f"cannot use database URL '{redact(url)}': its driver is not installed ({exc.name or exc})"
         ) from None
+    from refdb.db.digests import install
+
+    install(engine)  # writes other than a streamed load's make the stored record digests stale
     _engines[url] = engine
     return engine
 
@@ -79,7 +82,9 @@ def _check_sqlite_file(path: Path) -> None:
         raise DatabaseError(f"{path} is a directory, not a database file")
     from refdb.config import default_database_path
 
-    if path.parent == default_database_path().parent:
+    # the default file's directory is made on first use; platformdirs is imported only for a file
+    # named as the default one (config.default_database_path), not for every --db
+    if path.name == "refdb.sqlite" and path.parent == default_database_path().parent:
         path.parent.mkdir(parents=True, exist_ok=True)  # the user data directory, on first use
     elif not path.parent.is_dir():
         raise DatabaseError(f"cannot create the database {path}: the directory {path.parent} does not exist")

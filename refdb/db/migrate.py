@@ -75,6 +75,9 @@ def upgrade(url: str, revision: str = "head") -> None:
             command.upgrade(_config(conn), revision)
         except CommandError as exc:
             raise DatabaseError(f"cannot upgrade to '{revision}': {exc}") from None
+        from refdb.db.digests import raise_epoch
+
+        raise_epoch(conn)  # a migration may change records: no stored digest counts after it
 
 
 def downgrade(url: str, revision: str) -> None:

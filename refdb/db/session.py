@@ -16,7 +16,7 @@ from refdb.db.schema import HEAD_REVISION, current_revision, remember_schema_che
 from refdb.errors import ConflictError, DatabaseError
 
 if TYPE_CHECKING:
-    from sqlalchemy import Engine
+    from sqlalchemy import Connection, Engine
     from sqlalchemy.orm import Session
 
 
@@ -26,6 +26,9 @@ def session_scope(url: str, *, write: bool = False, check_schema: bool = True) -
     from sqlalchemy.exc import DBAPIError, OperationalError
     from sqlalchemy.orm import Session
 
+    from refdb.db.digests import watch_sessions
+
+    watch_sessions()
     engine = get_engine(url)
     if check_schema:
         ensure_schema(url)
@@ -55,6 +58,25 @@ def session_scope(url: str, *, write: bool = False, check_schema: bool = True) -
         raise
     finally:
         session.close()
+
+
+@contextmanager
+def read_scope(url: str, *, check_schema: bool = True) -> Iterator[Connection]:
+    """A read-only transaction on a Core connection: what a read command needs, and no ORM import.
+
+    The same snapshot rules as :func:`session_scope` for readers (PostgreSQL at REPEATABLE READ);
+    the read services take this connection where they take a session."""
+    from sqlalchemy.exc import OperationalError
+
+    engine = get_engine(url)
+    if check_schema:
+        ensure_schema(url)
+    bind = engine if is_sqlite(url) else engine.execution_options(isolation_level="REPEATABLE READ")
+    try:
+        with bind.connect() as conn, conn.begin():
+            yield conn
+    except OperationalError as exc:
+        raise translate_operational_error(exc, url) from None
 
 
 def ensure_schema(url: str) -> None:

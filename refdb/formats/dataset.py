@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -31,7 +32,8 @@ from refdb.records.defs import bare as _bare
 from refdb.vocab import LOCATOR_LABELS
 
 __all__ = ["FORMAT_VERSION", "SECTION_OF", "NotStreamable", "PartialDate", "date_text", "dump_pages", "dumps",
-           "iter_parse", "parse", "parse_record", "partial_date", "plain_records", "to_plain"]  # fmt: skip
+           "iter_batches", "iter_parse", "parse", "parse_record", "partial_date", "plain_records", "record_digest",
+           "to_plain"]  # fmt: skip
 
 FORMAT_VERSION = 1
 _WHAT = {"people": "person", "sources": "source", "tags": "tag", "claims": "claim", "quotes": "quote",
@@ -60,15 +62,16 @@ def _loader_class(source_name: str, *, composer: bool = False) -> Any:
     bases = (base, Composer) if composer else (base,)
 
     class Loader(*bases):  # type: ignore[misc]  # safe: no arbitrary objects, ever
-        pass
+        line_offset = 0  # the line the text starts on, less one (a record's text read on its own)
 
     def construct_mapping(loader: Any, node: yaml.MappingNode) -> _Located:
         loader.flatten_mapping(node)
         result = _Located()
-        result.line = node.start_mark.line + 1
+        offset = loader.line_offset
+        result.line = node.start_mark.line + 1 + offset
         for key_node, value_node in node.value:
             key = loader.construct_object(key_node, deep=True)
-            where = f"{source_name}:{key_node.start_mark.line + 1}"
+            where = f"{source_name}:{key_node.start_mark.line + 1 + offset}"
             if not isinstance(key, str):
                 raise InputError(f"field names must be text, not {key!r}", location=where)
             if key in result:
@@ -553,6 +556,244 @@ def _stream_records(loader: Any, source_name: str, base_dir: Path | None) -> Ite
     loader.get_event()
     expect(DocumentEndEvent)
     expect(StreamEndEvent)
+
+
+DIGEST_VERSION = b"refdb record text 1\n"  # part of every digest: a new reading of the text makes new digests
+
+
+def record_digest(section: str, text: str) -> str:
+    """The digest of one record's text as a file holds it (the lines from its ``- `` on)."""
+    data = DIGEST_VERSION + section.encode() + b"\n" + text.encode("utf-8", "surrogatepass")
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+# (kind, digests) -> {digest: key}: the records those exact texts made, unchanged since
+Known = Callable[[str, list[str]], dict[str, str]]
+
+
+def iter_batches(path: Path, *, source_name: str, base_dir: Path | None = None, known: Known | None = None,
+                 batch: int = 1000) -> Iterator[tuple[str, list[Any], int]]:  # fmt: skip
+    """Read a file laid out as ``refdb dump`` writes it, a batch of records of one section at a time:
+    (section, records, skipped), then ("history", changes, 0) when the file has a history.
+
+    The file is split into the records' texts by its lines (a record starts at a ``- `` in column
+    0, under a section's header), and each record's text is parsed on its own by libyaml (its
+    composer in C) and checked by the same rules as :func:`parse`.  ``known`` names the texts the
+    database holds unchanged (by :func:`record_digest`): those records are not parsed at all, only
+    counted as skipped (their keys, which ``known`` gives, are still checked for order).  Each
+    parsed record carries its text's digest (``rec.__dict__['_digest']``; None for a text that
+    names a ``text_file``, whose content lies outside the text).  Anything not laid out so, and
+    any problem (a YAML error, an alias to another record, keys out of order) raises
+    :class:`NotStreamable` or the record's InputError: the caller reads the file whole with
+    :func:`parse`, which names the problem as it always has.
+    """
+    try:
+        handle = path.open("rb")
+    except OSError:
+        raise NotStreamable() from None
+    with handle:
+        head = handle.read(4)
+        handle.seek(0)
+        if head.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00")):  # UTF-16/32: the whole-file reader
+            raise NotStreamable()
+        import io
+
+        text = io.TextIOWrapper(handle, encoding="utf-8-sig", errors="strict", newline=None)
+        try:
+            yield from _Chunks(text, source_name, base_dir, known, batch).read()
+        except (UnicodeDecodeError, RecursionError, ValueError):
+            raise NotStreamable() from None
+
+
+_COL0 = re.compile(r"^[^ \n#]", re.M)  # a line that neither continues a record nor is blank or a comment
+_BLOCK = 1 << 20  # characters read at a time
+
+
+class _Chunks:
+    """The line-level reader behind :func:`iter_batches`."""
+
+    def __init__(self, stream: Any, source_name: str, base_dir: Path | None, known: Known | None,
+                 batch: int) -> None:  # fmt: skip
+        self.stream, self.source_name, self.base_dir = stream, source_name, base_dir
+        self.known, self.batch = known, batch
+        self.loader_class = _loader_class(source_name)
+        self.last: str | None = None
+        self.index = 0
+
+    def _pieces(self) -> Iterator[tuple[bool, str, int]]:
+        """(is a record, text, first line) for every line in column 0 that is not blank nor a
+        comment: a record's text runs from its ``- `` line to the next such line; any other is one
+        line (the format marker, a section's header, or something a dump never writes)."""
+        pending: list[str] | None = None  # the current record's text so far
+        start = 0  # its first line
+        number = 1  # the line that ``text[pos]`` is on
+        rest = ""
+        while True:
+            block = self.stream.read(_BLOCK)
+            if "\x00" in block:
+                raise NotStreamable()  # the whole-file reader says on which line
+            text = rest + block
+            if block:
+                cut = text.rfind("\n") + 1
+                text, rest = text[:cut], text[cut:]
+            else:
+                rest = ""
+            pos = 0
+            for match in _COL0.finditer(text):
+                at = match.start()
+                between = text[pos:at]
+                if pending is not None:
+                    pending.append(between)
+                elif between.startswith(" ") or "\n " in between:
+                    raise NotStreamable()  # indented lines outside a record: not as a dump writes them
+                number += between.count("\n")
+                end = text.find("\n", at) + 1 or len(text)
+                line = text[at:end]
+                if pending is not None:
+                    yield True, "".join(pending), start
+                    pending = None
+                if line.startswith("- "):
+                    pending, start = [line], number
+                else:
+                    yield False, line, number
+                number += 1
+                pos = end
+            tail = text[pos:]
+            if pending is not None:
+                pending.append(tail)
+            elif tail.startswith(" ") or "\n " in tail:
+                raise NotStreamable()
+            number += tail.count("\n")
+            if not block:
+                break
+        if pending is not None:
+            yield True, "".join(pending), start
+
+    def read(self) -> Iterator[tuple[str, list[Any], int]]:
+        pieces = self._pieces()
+        piece = next(pieces, None)
+        if piece is None or piece[0] or piece[1].rstrip("\n") != f"refdb: {FORMAT_VERSION}":
+            raise NotStreamable()
+        todo = list(Dataset.SECTIONS)
+        piece = next(pieces, None)
+        while piece is not None:
+            is_record, line, number = piece
+            name, _, rest = line.rstrip("\n").partition(":")
+            if is_record:
+                raise NotStreamable()
+            if name == "history" and rest in ("", " []"):
+                yield "history", self._history(line, number, pieces), 0
+                return
+            if name not in todo or rest not in ("", " []"):
+                raise NotStreamable()  # unknown, repeated or out of order, or not a dump's header
+            todo = todo[todo.index(name) + 1 :]
+            piece = next(pieces, None)
+            if rest:
+                continue
+            self.last, self.index = None, 0
+            chunks: list[tuple[str, int]] = []
+            while piece is not None and piece[0]:
+                chunks.append((piece[1], piece[2]))
+                if len(chunks) >= self.batch:
+                    yield self._batch(name, chunks)
+                    chunks = []
+                piece = next(pieces, None)
+            if chunks:
+                yield self._batch(name, chunks)
+
+    def _batch(self, section: str, chunks: list[tuple[str, int]]) -> tuple[str, list[Any], int]:
+        kind, what_kind = KIND_OF[section], _WHAT[section]
+        digests = [record_digest(section, text) for text, _ in chunks]
+        same = self.known(kind, digests) if self.known is not None else {}
+        records: list[Record] = []
+        skipped = 0
+        for (text, start), digest in zip(chunks, digests, strict=True):
+            self.index += 1
+            key = same.get(digest)
+            if key is not None:
+                skipped += 1
+            else:
+                item = self._parse(text, start)
+                key = item.get("key") if isinstance(item, dict) else None
+                line = getattr(item, "line", 0) or start
+                record = _record(kind, item, source_name=self.source_name, line=line, base_dir=self.base_dir,
+                                 what=f"{what_kind} {key or f'#{self.index}'}")  # fmt: skip
+                record.__dict__["_digest"] = None if "text_file" in text else digest
+                records.append(record)
+                key = record.key
+            if self.last is not None and not key > self.last:
+                raise NotStreamable()  # not in key order: a repeated key must be looked for
+            self.last = key
+        return section, records, skipped
+
+    def _parse(self, text: str, start: int) -> Any:
+        """One record's text on its own, by libyaml's C parser and composer."""
+        import yaml
+
+        loader = self.loader_class(text)
+        loader.line_offset = start - 1
+        try:
+            node = loader.get_single_node()  # composed in C
+            data = _construct(loader, node, self.source_name) if node is not None else None
+        except yaml.YAMLError:
+            raise NotStreamable() from None  # an alias to another record, or a syntax error: read whole
+        finally:
+            loader.dispose()
+        if not isinstance(data, list) or len(data) != 1:
+            raise NotStreamable()
+        return data[0]
+
+    def _history(self, header: str, start: int, pieces: Iterator[tuple[bool, str, int]]) -> list[ChangeRec]:
+        """The history section, the file's last: read whole (it is small beside the records)."""
+        import yaml
+
+        text = header + "".join(text for _, text, _ in pieces)
+        loader = self.loader_class(text)
+        loader.line_offset = start - 1
+        try:
+            data = loader.get_single_data()
+        except yaml.YAMLError:
+            raise NotStreamable() from None
+        finally:
+            loader.dispose()
+        if not isinstance(data, dict) or list(data) != ["history"]:
+            raise NotStreamable()
+        return _history(data["history"] or [], self.source_name)
+
+
+_STR_TAG, _SEQ_TAG, _MAP_TAG = "tag:yaml.org,2002:str", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+def _construct(loader: Any, node: Any, source_name: str) -> Any:
+    """What ``loader.construct_document(node)`` returns, built directly for the nodes a record's text
+    is made of (text, lists, mappings: the mapping constructor's line and duplicate-field rules
+    included); any other node (numbers, dates, booleans, nulls, merge keys, tags) is handed to the
+    loader's own constructor, so every value is what the whole-file reader makes of it."""
+    from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+    def build(node: Any) -> Any:
+        kind, tag = node.__class__, node.tag
+        if kind is ScalarNode and tag == _STR_TAG:
+            return node.value
+        if kind is SequenceNode and tag == _SEQ_TAG:
+            return [build(child) for child in node.value]
+        if kind is MappingNode and tag == _MAP_TAG and not any(k.tag == _MERGE_TAG for k, _ in node.value):
+            offset = loader.line_offset
+            result = _Located()
+            result.line = node.start_mark.line + 1 + offset
+            for key_node, value_node in node.value:
+                key = build(key_node)
+                where = f"{source_name}:{key_node.start_mark.line + 1 + offset}"
+                if not isinstance(key, str):
+                    raise InputError(f"field names must be text, not {key!r}", location=where)
+                if key in result:
+                    raise InputError(f"duplicate field '{key}' in one record", location=where)
+                result[key] = build(value_node)
+            return result
+        return loader.construct_document(node)
+
+    return build(node)
 
 
 def _history(items: Any, source_name: str) -> list[ChangeRec]:

@@ -3,6 +3,7 @@
 from refdb.models.base import Base
 from refdb.models.claims import Citation, Claim, ClaimRelation, ClaimSubject, ClaimTag, Tag
 from refdb.models.comments import Comment, CommentClaim
+from refdb.models.digests import DigestEpoch, RecordDigest
 from refdb.models.history import Change, ChangeRecord
 from refdb.models.people import NameWord, Person, PersonName
 from refdb.models.provenance import Curation
@@ -29,11 +30,13 @@ __all__ = [
     "CommentClaim",
     "Contributor",
     "Curation",
+    "DigestEpoch",
     "NameWord",
     "Person",
     "PersonName",
     "Quote",
     "QuoteClaim",
+    "RecordDigest",
     "SignInFailure",
     "Source",
     "SourceAlias",

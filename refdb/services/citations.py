@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from refdb.dates import csl_date, parse_iso_date
-from refdb.formats.csljson import SOURCE_VARIABLES
+from refdb.formats.csljson import SOURCE_VARIABLES, OwnItem
 from refdb.models import Citation, ClaimTag, Contributor, Person, Source, SourceAlias
 from refdb.services import lookup
 
@@ -37,7 +37,7 @@ def csl_name(family: str | None, given: str | None, particle: str | None, displa
 
 
 def _item(source: Any, names: dict[str, list[dict[str, str]]], aliases: list[str]) -> CslItem:
-    item: CslItem = {"id": source.key, "type": source.csl_type}
+    item: CslItem = OwnItem(id=source.key, type=source.csl_type)  # built here: the exporters trust it
     for role in _ROLES:
         if names.get(role):
             item[role] = names[role]
@@ -79,7 +79,7 @@ def iter_items(
         aliases = (item.get("custom") or {}).get("aliases") or []
         if aliases:
             rest = [item["id"], *aliases[1:]]
-            item = {**item, "id": aliases[0], "citation-key": rest[0], "custom": {"aliases": rest}}
+            item = OwnItem({**item, "id": aliases[0], "citation-key": rest[0], "custom": {"aliases": rest}})
         yield item
 
 

@@ -9,7 +9,7 @@ definition, table by table (no query per record).
 from __future__ import annotations
 
 import functools
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -28,10 +28,12 @@ from refdb.models import (
     CommentClaim,
     Contributor,
     Curation,
+    DigestEpoch,
     Person,
     PersonName,
     Quote,
     QuoteClaim,
+    RecordDigest,
     Source,
     SourceAlias,
     Tag,
@@ -73,16 +75,58 @@ def load_file(session: Session, path: Path, *, batch: int = PAGE) -> LoadReport:
     For files laid out as a dump is; raises :class:`refdb.formats.dataset.NotStreamable` (or the
     first problem's InputError) otherwise, and the caller rolls back and reads the file whole
     (:func:`refdb.formats.dataset.parse` and :func:`load_dataset`), which names any problem.
+
+    A record whose text is exactly the text it was last loaded from, with nothing written to the
+    database since but streamed loads, is not parsed again (``refdb.db.digests``): a re-load of
+    an unchanged dump reads the file, hashes each record's text and looks the digests up.
     """
+    from refdb.db.digests import trusted
     from refdb.formats import dataset as fmt
+    from refdb.services.history_file import store_history
 
     try:
         size = path.stat().st_size
     except OSError:
         raise fmt.NotStreamable() from None  # the whole-file reader says what is wrong with the path
-    records = fmt.iter_parse(path, source_name=str(path), base_dir=path.parent)
+    skipped: Counter[str] = Counter()
+    history: list[Any] = []
+
+    def batches() -> Iterator[tuple[str, list[Any]]]:
+        for section, records, unchanged in fmt.iter_batches(path, source_name=str(path), base_dir=path.parent,
+                                                            known=_known(session), batch=batch):  # fmt: skip
+            if section == "history":
+                history.extend(records)
+                continue
+            skipped[KIND_OF[section]] += unchanged
+            if records:
+                yield KIND_OF[section], records
+
     suspend = size >= BULK_BYTES and database_is_empty(session)
-    return write_batches(session, _batched(records, batch), suspend=suspend)
+    with trusted(session.connection()):
+        report = write_batches(session, batches(), suspend=suspend, keep_digests=True)
+        if history:
+            store_history(session, history)
+    report.unchanged.update(skipped)
+    return report
+
+
+def _known(session: Session) -> Callable[[str, list[str]], dict[str, str]]:
+    """The digests of record texts the database holds as they made them: {digest: key}."""
+    digests, epoch = _t(RecordDigest), _t(DigestEpoch)
+
+    def known(kind: str, wanted: list[str]) -> dict[str, str]:
+        table = _t(KEYED[kind])
+        found: dict[str, str] = {}
+        for chunk in _chunks(wanted, 500):
+            # by the digest's index (a digest names its section, so one of another kind never matches
+            # these; the kind is checked all the same, here rather than where it would steer the plan)
+            query = (select(digests.c.digest, digests.c.kind, table.c.key)
+                     .join(table, table.c.id == digests.c.record_id)
+                     .where(digests.c.digest.in_(chunk), digests.c.epoch == select(epoch.c.epoch).scalar_subquery()))  # fmt: skip
+            found.update((digest, key) for digest, of, key in session.execute(query) if of == kind)
+        return found
+
+    return known
 
 
 def copy_database(source: Session, target: Session) -> LoadReport:
@@ -248,7 +292,7 @@ def _curation() -> Any:
     )
 
 
-def _chunks(ids: list[int], size: int = 900) -> Iterator[list[int]]:
+def _chunks(ids: list[Any], size: int = 900) -> Iterator[list[Any]]:
     for start in range(0, len(ids), size):
         yield ids[start : start + size]
 

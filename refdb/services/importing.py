@@ -17,6 +17,7 @@ New people and sources, and the fields a merge fills, are written by the one wri
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -116,6 +117,7 @@ class _Index:
         self.fingerprints: dict[str, int] | None = None
         self.pending_fingerprints: dict[str, int] = {}
         self.pending: dict[int, SourceRec] = {}  # records added by this import, by provisional (negative) id
+        self.entries: dict[int, list[tuple[dict[Any, Any], Any]]] = {}  # where a provisional id stands
         first_author = (
             select(Contributor.source_id, Person.family, Person.display_name)
             .join(Person, Person.id == Contributor.person_id)
@@ -134,12 +136,18 @@ class _Index:
     def add(self, sid: int, key: str, ctype: str, title: str | None, doi: str | None, isbn: str | None,
             year: int | None, family: str | None) -> None:  # fmt: skip
         self.keys.add(key)
-        if (d := norm_doi(doi)) is not None:
-            self.doi.setdefault(d, (sid, key, fold(title or ""), year))
-        if (i := norm_isbn(isbn)) is not None and ctype not in PART_TYPES:
-            self.isbn.setdefault((i, ctype), sid)
-        if (t := _title_key(title, family, year)) is not None:
-            self.title.setdefault(t, sid)
+        kept: list[tuple[dict[Any, Any], Any]] = []
+        if (d := norm_doi(doi)) is not None and d not in self.doi:
+            self.doi[d] = (sid, key, fold(title or ""), year)
+            kept.append((self.doi, d))
+        if (i := norm_isbn(isbn)) is not None and ctype not in PART_TYPES and (i, ctype) not in self.isbn:
+            self.isbn[(i, ctype)] = sid
+            kept.append((self.isbn, (i, ctype)))
+        if (t := _title_key(title, family, year)) is not None and t not in self.title:
+            self.title[t] = sid
+            kept.append((self.title, t))
+        if sid < 0 and kept:  # a provisional id: where it stands, for :meth:`written`
+            self.entries[sid] = kept
 
     def same_record(self, session: Session, item: dict[str, Any]) -> int | None:
         """The source whose CSL record equals this one but for its id (built on first use)."""
@@ -157,10 +165,29 @@ class _Index:
         return self.fingerprints.get(_fingerprint(item))
 
     def remember(self, item: dict[str, Any], sid: int) -> None:
-        if self.fingerprints is not None:
-            self.fingerprints.setdefault(_fingerprint(item), sid)
-        else:
-            self.pending_fingerprints[_fingerprint(item)] = sid
+        table = self.fingerprints if self.fingerprints is not None else self.pending_fingerprints
+        fingerprint = _fingerprint(item)
+        if fingerprint not in table or self.fingerprints is None:
+            table[fingerprint] = sid
+            if sid < 0:
+                self.entries.setdefault(sid, []).append((table, fingerprint))
+
+    def written(self, ids: dict[str, int]) -> None:
+        """These pending records are in the database now, under these ids: a later duplicate of one
+        is merged there, and the record itself is let go (memory holds one batch of records)."""
+        real = {provisional: ids[rec.key] for provisional, rec in self.pending.items() if rec.key in ids}
+        for provisional, sid in real.items():
+            del self.pending[provisional]
+            for table, k in self.entries.pop(provisional, ()):
+                tables = [table]
+                if table is self.pending_fingerprints and self.fingerprints is not None:
+                    tables.append(self.fingerprints)  # copied there when they were first needed
+                for each in tables:
+                    value = each.get(k)
+                    if value == provisional:
+                        each[k] = sid
+                    elif isinstance(value, tuple) and value[0] == provisional:
+                        each[k] = (sid, *value[1:])
 
     def free_alias(self, alias: str) -> bool:
         return alias not in self.aliases and alias not in self.keys
@@ -272,16 +299,23 @@ def import_items(
     skip_bad: bool = False,
     progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
-    """Add new sources, merge duplicates; the caller's transaction makes it all-or-nothing."""
-    parsed = list(parsed)
+    """Add new sources, merge duplicates; the caller's transaction makes it all-or-nothing.
+
+    ``parsed`` may be a stream (``bibtex.iter_loads``): it is read once, a batch at a time, and what
+    this import has written is kept only as the index of what it holds (keys, identifiers, titles),
+    so memory does not grow with the entries' texts."""
+    stream = iter(parsed)
+    head = list(itertools.islice(stream, store.BULK_THRESHOLD))
     report = ImportReport()
     # a large import suspends the search triggers and indexes its new sources once at the end
-    suspended = store.suspend_for(session, "source") if len(parsed) >= store.BULK_THRESHOLD else None
+    suspended = store.suspend_for(session, "source") if len(head) >= store.BULK_THRESHOLD else None
     writer = store.Store(session)
     index = _Index(session)
     people = _People(session, writer)
     batch: list[tuple[SourceRec, dict[str, list[str]]]] = []
-    for n, entry in enumerate(parsed, start=1):
+    for n, entry in enumerate(itertools.chain(head, stream), start=1):
+        if n == len(head) + 1:
+            head = []
         item, changes = clean_item(entry.item)
         location = entry.location
         report.warnings += [(location, w) for w in entry.warnings]
@@ -295,11 +329,11 @@ def import_items(
                 raise
             report.skipped.append((location, exc.message))
         if len(batch) >= CHUNK:
-            _write(writer, batch, people)
+            _write(writer, batch, people, index)
             batch = []
         if progress is not None:
             progress(n)
-    _write(writer, batch, people)
+    _write(writer, batch, people, index)
     if suspended is not None:
         store.resume_for(session, "source", suspended)
     return report
@@ -416,7 +450,8 @@ def _names_other_source(session: Session, index: _Index, key: str, own: str) -> 
     return owner is not None and owner != own
 
 
-def _write(writer: store.Store, batch: list[tuple[SourceRec, dict[str, list[str]]]], people: _People) -> None:
+def _write(writer: store.Store, batch: list[tuple[SourceRec, dict[str, list[str]]]], people: _People,
+           index: _Index) -> None:  # fmt: skip
     if not batch:
         return
     people.flush()
@@ -429,3 +464,5 @@ def _write(writer: store.Store, batch: list[tuple[SourceRec, dict[str, list[str]
         rec.contributors = contributors
         records.append(rec)
     writer.write(Dataset(sources=records), suspend=False)
+    index.written({rec.key: writer.ids["source"][rec.key] for rec in records})
+    writer.texts.clear()  # the store's memory of source texts (anchors): none is needed any more

@@ -8,15 +8,22 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Any, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from sqlalchemy import CompoundSelect, Select, and_, bindparam, func, literal, or_, select, union, union_all
-from sqlalchemy.orm import Session
 
+from refdb.db import tables as tb
 from refdb.errors import InputError, NotFoundError, UsageError
 from refdb.formats.names import CslName, natural_form, parse_name
-from refdb.models import Claim, Contributor, NameWord, Person, PersonName, Source, SourceAlias, Tag, TitleWord
 from refdb.textnorm import fold, has_cyrillic, like_escape, romanize
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+    from sqlalchemy.orm import Session
+
+    from refdb.models import Claim, Person, Tag
+
+    Reader: TypeAlias = Session | Connection  # a lookup runs on either (the CLI's readers pass a Connection)
 
 MAX_QUERY = 1000
 IdQuery: TypeAlias = Select[Any] | CompoundSelect[Any]
@@ -34,11 +41,9 @@ def _folded(text: str, what: str) -> str:
     return folded
 
 
-# Core tables, not ORM attributes: the listing path then never configures the ORM mappers.
-_person, _person_name, _source, _contributor, _alias = (
-    Person.__table__, PersonName.__table__, Source.__table__, Contributor.__table__, SourceAlias.__table__,
-)  # fmt: skip
-_name_word, _title_word = NameWord.__table__, TitleWord.__table__
+# Core tables (refdb.db.tables), not the models: a lookup imports no ORM.
+_person, _person_name, _source, _contributor, _alias = tb.person, tb.person_name, tb.source, tb.contributor, tb.source_alias
+_name_word, _title_word, _tag = tb.name_word, tb.title_word, tb.tag
 MAX_WORD = 100  # the word tables' length (services.store.MAX_WORD)
 
 
@@ -47,7 +52,7 @@ def _word(folded: str) -> str:
     return max(folded.split(), key=len)[:MAX_WORD]
 
 
-def person_params(session: Session, query: str, prefix: str = "p") -> dict[str, list[int]]:
+def person_params(session: Reader, query: str, prefix: str = "p") -> dict[str, list[int]]:
     """The values of :func:`person_ids_template`: the ids of the people the query names."""
     return {f"{prefix}_ids": person_ids(session, query)}
 
@@ -58,7 +63,7 @@ def person_ids_template(prefix: str = "p") -> IdQuery:
     return select(_person.c.id).where(_person.c.id.in_(bindparam(f"{prefix}_ids", expanding=True)))
 
 
-def person_ids(session: Session, query: str) -> list[int]:
+def person_ids(session: Reader, query: str) -> list[int]:
     """Every person a query names: by key, or by any recorded name or variant (native included).
 
     The query is read by :func:`refdb.formats.names.parse_name` ("Family, Given", "Given Family",
@@ -70,7 +75,7 @@ def person_ids(session: Session, query: str) -> list[int]:
     return [pid for pid, _ in _person_matches(session, query)]
 
 
-def _person_matches(session: Session, query: str) -> list[tuple[int, bool]]:
+def _person_matches(session: Reader, query: str) -> list[tuple[int, bool]]:
     """(person id, exact) for every person the query names; exact: a name is the query itself."""
     folded = _folded(query, "person")
     wanted = parse_name(query)
@@ -108,10 +113,10 @@ def _person_matches(session: Session, query: str) -> list[tuple[int, bool]]:
     return sorted(found.items())
 
 
-def people_named(session: Session, name: str) -> list[str]:
+def people_named(session: Reader, name: str) -> list[str]:
     """The keys of the people one of whose recorded names is this name (as typed or in natural order)."""
     ids = [pid for pid, exact in _person_matches(session, name) if exact]
-    return list(session.scalars(select(Person.key).where(Person.id.in_(ids)).order_by(Person.key)))
+    return list(session.scalars(select(_person.c.key).where(_person.c.id.in_(ids)).order_by(_person.c.key)))
 
 
 def names_agree(wanted: CslName, known: CslName) -> bool:
@@ -138,7 +143,7 @@ def _word_agrees(a: str, b: str) -> bool:
 
 
 def source_params(
-    session: Session, query: str, prefix: str = "s", *, every: bool = False
+    session: Reader, query: str, prefix: str = "s", *, every: bool = False
 ) -> tuple[tuple[int, bool], dict[str, Any]]:
     """The template's shape (number of title words, whether the query is a key that hides the other
     matches) and its values.  ``every``: a listing, where a key shows its source first and the name and
@@ -184,17 +189,17 @@ def source_ids_template(shape: tuple[int, bool], prefix: str = "s") -> IdQuery:
     return union(by_key, by_alias, select(fuzzy.subquery().c[0]).where(~has_key))
 
 
-def source_ids(session: Session, query: str, *, every: bool = False) -> IdQuery:
+def source_ids(session: Reader, query: str, *, every: bool = False) -> IdQuery:
     shape, params = source_params(session, query, every=every)
     return source_ids_template(shape).params(**params)
 
 
-def _get(session: Session, model: Any, key: str, what: str) -> Any:
-    obj = session.scalar(select(model).where(model.key == key))
+def _get(session: Reader, model: Any, key: str, what: str) -> Any:
+    obj = session.scalar(select(model).where(_key_of(model) == key))
     if obj is None:
         hint = ""
         similar = session.scalars(
-            select(model.key).where(model.key.like(f"%{like_escape(key[:20])}%", escape="\\")).limit(3)
+            select(_key_of(model)).where(_key_of(model).like(f"%{like_escape(key[:20])}%", escape="\\")).limit(3)
         ).all()
         if similar:
             hint = f"; did you mean {', '.join(similar)}?"
@@ -203,32 +208,54 @@ def _get(session: Session, model: Any, key: str, what: str) -> Any:
     return obj
 
 
-def source_key(session: Session, key: str) -> str:
+def _get_row(session: Reader, table: Any, key: str, what: str) -> Any:
+    """:func:`_get` on a Core table: the row (attributes by column), or the same NotFoundError."""
+    row = session.execute(select(table).where(table.c.key == key)).first()
+    if row is None:
+        _get(session, table, key, what)  # raises, with its hint  # pragma: no branch
+    return row
+
+
+def _key_of(model: Any) -> Any:
+    columns = getattr(model, "c", None)  # a Core table, or a model
+    return columns.key if columns is not None else model.key
+
+
+def claim_row(session: Reader, key: str) -> Any:
+    """The claim's row (``.id``, ``.key``, ``.kind``, ``.text``, ...); NotFoundError as :func:`get_claim`."""
+    return _get_row(session, tb.claim, key, "claim")
+
+
+def source_key(session: Reader, key: str) -> str:
     """The source key that ``key`` is, or that it is an alias of (``key`` itself when neither)."""
-    if session.scalar(select(Source.id).where(Source.key == key)) is not None:
+    if session.scalar(select(_source.c.id).where(_source.c.key == key)) is not None:
         return key
     found = session.scalar(
-        select(Source.key)
-        .join(SourceAlias, SourceAlias.source_id == Source.id)
-        .where(SourceAlias.alias == key)
+        select(_source.c.key)
+        .join(_alias, _alias.c.source_id == _source.c.id)
+        .where(_alias.c.alias == key)
     )
     return found or key
 
 
 def get_claim(session: Session, key: str) -> Claim:
+    from refdb.models import Claim
+
     return _get(session, Claim, key, "claim")  # type: ignore[no-any-return]
 
 
-def tag_ids(session: Session, query: str) -> list[int]:
+def tag_ids(session: Reader, query: str) -> list[int]:
     """The tags a filter names: by key, or by label ("Command relationship"), case and accents ignored.
     None is an empty list: a filter that matches nothing matches no records (not an error)."""
     folded = fold(query)
-    found = {tid for tid, key, label in session.execute(select(Tag.id, Tag.key, Tag.label))
+    found = {tid for tid, key, label in session.execute(select(_tag.c.id, _tag.c.key, _tag.c.label))
              if key == query.strip().lower() or (folded and fold(label or "") == folded)}  # fmt: skip
     return sorted(found)
 
 
 def get_tag(session: Session, key: str) -> Tag:
+    from refdb.models import Tag
+
     return _get(session, Tag, key, "tag")  # type: ignore[no-any-return]
 
 
@@ -237,6 +264,8 @@ def find_person(session: Session, query: str) -> Person | None:
 
     When several match and exactly one of them has the query as one of its names, that one; otherwise
     an error that lists the candidates."""
+    from refdb.models import Person
+
     matches = _person_matches(session, query)
     if not matches:
         return None
@@ -254,5 +283,5 @@ def find_person(session: Session, query: str) -> Person | None:
     return session.get(Person, matches[0][0])
 
 
-def count(session: Session, model: Any) -> int:
+def count(session: Reader, model: Any) -> int:
     return int(session.scalar(select(func.count()).select_from(model)) or 0)

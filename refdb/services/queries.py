@@ -9,70 +9,70 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 from functools import cache, lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from sqlalchemy import String, and_, bindparam, case, cast, func, select, union
-from sqlalchemy.orm import Session, aliased
 
-from refdb.dates import format_partial
-from refdb.models import (
-    Citation,
-    Claim,
-    ClaimRelation,
-    ClaimSubject,
-    ClaimTag,
-    Comment,
-    CommentClaim,
-    Contributor,
-    Curation,
-    Person,
-    PersonName,
-    Quote,
-    QuoteClaim,
-    Source,
-    Tag,
-)
-from refdb.models.people import DERIVED_NAME_KINDS
+from refdb.db import tables as tb
 from refdb.services import lookup
 from refdb.vocab import ASSERTING_STANCES, OPPOSING_STANCES
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+    from sqlalchemy.orm import Session
+
+    Reader: TypeAlias = Session | Connection  # a read service runs on either (the CLI's readers pass a Connection)
 
 Record = dict[str, Any]
 
 
 @cache
-def _alias(model: Any, name: str) -> Any:
-    """One alias per (model, name) for the process: a new alias per call costs more than its query
-    (SQLAlchemy adapts and memoizes every column of an alias on first use).  Made on first use, so
-    start-up never configures the mappers."""
-    return aliased(model, name=name)
+def _alias(table: Any, name: str) -> Any:
+    """One alias per (table, name) for the process: a new alias per call costs more than its query
+    (SQLAlchemy adapts and memoizes every column of an alias on first use)."""
+    return table.alias(name)
+
+
+def format_partial(date: Any) -> str | None:
+    """:func:`refdb.dates.format_partial`, imported when a listing first prints a date."""
+    from refdb.dates import format_partial as fmt
+
+    return fmt(date)
+
+
+def _conn(session: Any) -> Any:
+    """The connection a session (or a connection: the read commands pass one) runs on."""
+    from sqlalchemy.engine import Connection
+
+    return session if isinstance(session, Connection) else session.connection()
 
 
 def _in_chunks(ids: list[int], size: int = 900) -> list[list[int]]:
     return [ids[i : i + size] for i in range(0, len(ids), size)] or [[]]
 
 
-def _tags_for(session: Session, claim_ids: list[int]) -> dict[int, list[str]]:
+def _tags_for(session: Reader, claim_ids: list[int]) -> dict[int, list[str]]:
     out: dict[int, list[str]] = defaultdict(list)
     for chunk in _in_chunks(claim_ids):
         rows = session.execute(
-            select(ClaimTag.claim_id, Tag.key)
-            .join(Tag, Tag.id == ClaimTag.tag_id)
-            .where(ClaimTag.claim_id.in_(chunk))
-            .order_by(Tag.key)
+            select(tb.claim_tag.c.claim_id, tb.tag.c.key)
+            .join(tb.tag, tb.tag.c.id == tb.claim_tag.c.tag_id)
+            .where(tb.claim_tag.c.claim_id.in_(chunk))
+            .order_by(tb.tag.c.key)
         )
         for claim_id, key in rows:
             out[claim_id].append(key)
     return out
 
 
-def _subjects_for(session: Session, claim_ids: list[int]) -> dict[int, list[str]]:
+def _subjects_for(session: Reader, claim_ids: list[int]) -> dict[int, list[str]]:
     out: dict[int, list[str]] = defaultdict(list)
     for chunk in _in_chunks(claim_ids):
         rows = session.execute(
-            select(ClaimSubject.claim_id, Person.display_name)
-            .join(Person, Person.id == ClaimSubject.person_id)
-            .where(ClaimSubject.claim_id.in_(chunk))
-            .order_by(ClaimSubject.claim_id, ClaimSubject.position)
+            select(tb.claim_subject.c.claim_id, tb.person.c.display_name)
+            .join(tb.person, tb.person.c.id == tb.claim_subject.c.person_id)
+            .where(tb.claim_subject.c.claim_id.in_(chunk))
+            .order_by(tb.claim_subject.c.claim_id, tb.claim_subject.c.position)
         )
         for claim_id, name in rows:
             out[claim_id].append(name)
@@ -83,7 +83,7 @@ _SEP = "\x1f"  # the ASCII unit separator joins aggregated values; it cannot occ
 
 
 def list_claims(
-    session: Session,
+    session: Reader,
     *,
     source: str | None = None,
     person: str | None = None,
@@ -100,7 +100,7 @@ def list_claims(
 
 
 def iter_claims(
-    session: Session,
+    session: Reader,
     *,
     source: str | None = None,
     person: str | None = None,
@@ -182,9 +182,9 @@ def iter_claims(
 PAGE = 900  # rows handled at a time by the streamed listings (and the ids of one IN list)
 
 
-def _streamed(session: Session, query: Any, params: dict[str, Any] | None = None) -> Any:
+def _streamed(session: Reader, query: Any, params: dict[str, Any] | None = None) -> Any:
     """A statement's rows, fetched from the cursor a page at a time (server-side on PostgreSQL)."""
-    return session.connection().execution_options(yield_per=PAGE).execute(query, params or {})
+    return _conn(session).execution_options(yield_per=PAGE).execute(query, params or {})
 
 
 def _pages(rows: Any) -> Iterator[list[Any]]:
@@ -200,7 +200,7 @@ def _pages(rows: Any) -> Iterator[list[Any]]:
         yield page
 
 
-def _claims_page(session: Session, page: list[tuple[int, Record]], disputed: bool) -> Iterator[Record]:
+def _claims_page(session: Reader, page: list[tuple[int, Record]], disputed: bool) -> Iterator[Record]:
     if disputed:
         disputes = _disputes_for(session, [claim_id for claim_id, _ in page])
         for claim_id, record in page:
@@ -220,12 +220,12 @@ def _claims_statement(
     keyed: bool = False,
 ) -> Any:
     """``paged``: (descending, has a keyset) for one page of claims, None for all of them."""
-    claim, citation, source_t = Claim.__table__, Citation.__table__, Source.__table__
+    claim, citation, source_t = tb.claim, tb.citation, tb.source
     claim_tag, tag_t, subject, person_t = (
-        ClaimTag.__table__,
-        Tag.__table__,
-        ClaimSubject.__table__,
-        Person.__table__,
+        tb.claim_tag,
+        tb.tag,
+        tb.claim_subject,
+        tb.person,
     )
     join_on = citation.c.claim_id == claim.c.id
     conditions: list[Any] = []
@@ -249,9 +249,9 @@ def _claims_statement(
         conditions.append(
             claim.c.id.in_(
                 union(
-                    select(CommentClaim.claim_id).where(CommentClaim.stance.in_(("disputes", "rejects"))),
-                    select(ClaimRelation.to_claim_id).where(ClaimRelation.relation == "contradicts"),
-                    select(Citation.claim_id).where(Citation.stance.in_(("disputes", "rejects"))),
+                    select(tb.comment_claim.c.claim_id).where(tb.comment_claim.c.stance.in_(("disputes", "rejects"))),
+                    select(tb.claim_relation.c.to_claim_id).where(tb.claim_relation.c.relation == "contradicts"),
+                    select(tb.citation.c.claim_id).where(tb.citation.c.stance.in_(("disputes", "rejects"))),
                 )
             )
         )
@@ -294,20 +294,20 @@ def _claims_statement(
 
 
 def _citations_for(
-    session: Session, claim_ids: list[int], source_ids: list[int] | None
+    session: Reader, claim_ids: list[int], source_ids: list[int] | None
 ) -> dict[int, list[Record]]:
     out: dict[int, list[Record]] = defaultdict(list)
     for chunk in _in_chunks(claim_ids):
         query = (
             select(
-                Citation.claim_id, Source.key, Source.title, Citation.stance, Citation.locator, Citation.label
+                tb.citation.c.claim_id, tb.source.c.key, tb.source.c.title, tb.citation.c.stance, tb.citation.c.locator, tb.citation.c.label
             )
-            .join(Source, Source.id == Citation.source_id)
-            .where(Citation.claim_id.in_(chunk))
-            .order_by(Citation.claim_id, Citation.position)
+            .join(tb.source, tb.source.c.id == tb.citation.c.source_id)
+            .where(tb.citation.c.claim_id.in_(chunk))
+            .order_by(tb.citation.c.claim_id, tb.citation.c.position)
         )
         if source_ids is not None:
-            query = query.where(Citation.source_id.in_(source_ids))
+            query = query.where(tb.citation.c.source_id.in_(source_ids))
         for claim_id, key, title, stance, locator, label in session.execute(query):
             out[claim_id].append(
                 {"source": key, "title": title, "stance": stance, "locator": locator, "label": label}
@@ -315,54 +315,54 @@ def _citations_for(
     return out
 
 
-def _disputes_for(session: Session, claim_ids: list[int]) -> dict[int, list[Record]]:
+def _disputes_for(session: Reader, claim_ids: list[int]) -> dict[int, list[Record]]:
     """What disputes each claim: counter-comments, contradicting claims, rejecting sources."""
     out: dict[int, list[Record]] = defaultdict(list)
-    other = _alias(Claim, "other_claim")
+    other = _alias(tb.claim, "other_claim")
     for chunk in _in_chunks(claim_ids):
         for claim_id, key, stance in session.execute(
-            select(CommentClaim.claim_id, Comment.key, CommentClaim.stance)
-            .join(Comment, Comment.id == CommentClaim.comment_id)
-            .where(CommentClaim.claim_id.in_(chunk), CommentClaim.stance.in_(("disputes", "rejects")))
-            .order_by(Comment.key)
+            select(tb.comment_claim.c.claim_id, tb.comment.c.key, tb.comment_claim.c.stance)
+            .join(tb.comment, tb.comment.c.id == tb.comment_claim.c.comment_id)
+            .where(tb.comment_claim.c.claim_id.in_(chunk), tb.comment_claim.c.stance.in_(("disputes", "rejects")))
+            .order_by(tb.comment.c.key)
         ):
             out[claim_id].append({"kind": "comment", "key": key, "stance": stance})
         for claim_id, key in session.execute(
-            select(ClaimRelation.to_claim_id, other.key)
-            .join(other, other.id == ClaimRelation.from_claim_id)
-            .where(ClaimRelation.to_claim_id.in_(chunk), ClaimRelation.relation == "contradicts")
-            .order_by(other.key)
+            select(tb.claim_relation.c.to_claim_id, other.c.key)
+            .join(other, other.c.id == tb.claim_relation.c.from_claim_id)
+            .where(tb.claim_relation.c.to_claim_id.in_(chunk), tb.claim_relation.c.relation == "contradicts")
+            .order_by(other.c.key)
         ):
             out[claim_id].append({"kind": "claim", "key": key, "stance": "contradicts"})
         for claim_id, key, stance in session.execute(
-            select(Citation.claim_id, Source.key, Citation.stance)
-            .join(Source, Source.id == Citation.source_id)
-            .where(Citation.claim_id.in_(chunk), Citation.stance.in_(("disputes", "rejects")))
-            .order_by(Source.key)
+            select(tb.citation.c.claim_id, tb.source.c.key, tb.citation.c.stance)
+            .join(tb.source, tb.source.c.id == tb.citation.c.source_id)
+            .where(tb.citation.c.claim_id.in_(chunk), tb.citation.c.stance.in_(("disputes", "rejects")))
+            .order_by(tb.source.c.key)
         ):
             out[claim_id].append({"kind": "source", "key": key, "stance": stance})
     return out
 
 
-def _curated(session: Session, kind: str, record_id: int) -> dict[str, str]:
+def _curated(session: Reader, kind: str, record_id: int) -> dict[str, str]:
     rows = session.execute(
-        select(Curation.field, Curation.basis).where(
-            Curation.record_kind == kind, Curation.record_id == record_id
+        select(tb.curation.c.field, tb.curation.c.basis).where(
+            tb.curation.c.record_kind == kind, tb.curation.c.record_id == record_id
         )
     )
     return {f: b for f, b in rows}
 
 
-def claim_detail(session: Session, key: str) -> Record:
+def claim_detail(session: Reader, key: str) -> Record:
     """One claim: who asserts it, on what evidence, its quotes, and what disputes or relates to it."""
-    claim = lookup.get_claim(session, key)
+    claim = lookup.claim_row(session, key)
     citations = _citations_for(session, [claim.id], None)[claim.id]
     for cit, row in zip(
         citations,
         session.execute(
-            select(Citation.note, Citation.anchor_exact)
-            .where(Citation.claim_id == claim.id)
-            .order_by(Citation.position)
+            select(tb.citation.c.note, tb.citation.c.anchor_exact)
+            .where(tb.citation.c.claim_id == claim.id)
+            .order_by(tb.citation.c.position)
         ),
         strict=True,
     ):
@@ -370,23 +370,23 @@ def claim_detail(session: Session, key: str) -> Record:
         cit["anchor"] = row.anchor_exact
     quotes = list_quotes(session, claim_id=claim.id)
     comments = list_comments(session, claim_id=claim.id)
-    other = _alias(Claim, "other_claim")
+    other = _alias(tb.claim, "other_claim")
     outgoing = [
         {"relation": rel, "claim": k, "text": t, "note": n}
         for rel, k, t, n in session.execute(
-            select(ClaimRelation.relation, other.key, other.text, ClaimRelation.note)
-            .join(other, other.id == ClaimRelation.to_claim_id)
-            .where(ClaimRelation.from_claim_id == claim.id)
-            .order_by(other.key)
+            select(tb.claim_relation.c.relation, other.c.key, other.c.text, tb.claim_relation.c.note)
+            .join(other, other.c.id == tb.claim_relation.c.to_claim_id)
+            .where(tb.claim_relation.c.from_claim_id == claim.id)
+            .order_by(other.c.key)
         )
     ]
     incoming = [
         {"relation": rel, "claim": k, "text": t, "note": n}
         for rel, k, t, n in session.execute(
-            select(ClaimRelation.relation, other.key, other.text, ClaimRelation.note)
-            .join(other, other.id == ClaimRelation.from_claim_id)
-            .where(ClaimRelation.to_claim_id == claim.id)
-            .order_by(other.key)
+            select(tb.claim_relation.c.relation, other.c.key, other.c.text, tb.claim_relation.c.note)
+            .join(other, other.c.id == tb.claim_relation.c.from_claim_id)
+            .where(tb.claim_relation.c.to_claim_id == claim.id)
+            .order_by(other.c.key)
         )
     ]
     return {
@@ -408,7 +408,7 @@ def claim_detail(session: Session, key: str) -> Record:
 
 
 def list_quotes(
-    session: Session,
+    session: Reader,
     *,
     speaker: str | None = None,
     source: str | None = None,
@@ -422,7 +422,7 @@ def list_quotes(
 
 
 def iter_quotes(
-    session: Session,
+    session: Reader,
     *,
     speaker: str | None = None,
     source: str | None = None,
@@ -433,54 +433,54 @@ def iter_quotes(
     claim_id: int | None = None,
 ) -> Iterator[Record]:
     """Streamed a page at a time. Quotes; ``speaker_id``, ``source_id`` and ``claim_id`` select by one record's id (its page)."""
-    origin = _alias(Source, "origin")
-    found = _alias(Source, "found_in")
+    origin = _alias(tb.source, "origin")
+    found = _alias(tb.source, "found_in")
     query = (
         select(
-            Quote.id,
-            Quote.key,
-            Quote.text,
-            Person.display_name,
-            origin.key,
-            origin.title,
-            Quote.origin_locator,
-            Quote.origin_label,
-            found.key,
-            found.title,
-            Quote.found_locator,
-            Quote.found_label,
-            Quote.note,
+            tb.quote.c.id,
+            tb.quote.c.key,
+            tb.quote.c.text,
+            tb.person.c.display_name,
+            origin.c.key,
+            origin.c.title,
+            tb.quote.c.origin_locator,
+            tb.quote.c.origin_label,
+            found.c.key,
+            found.c.title,
+            tb.quote.c.found_locator,
+            tb.quote.c.found_label,
+            tb.quote.c.note,
         )
-        .outerjoin(Person, Person.id == Quote.speaker_id)
-        .outerjoin(origin, origin.id == Quote.origin_source_id)
-        .outerjoin(found, found.id == Quote.found_source_id)
+        .outerjoin(tb.person, tb.person.c.id == tb.quote.c.speaker_id)
+        .outerjoin(origin, origin.c.id == tb.quote.c.origin_source_id)
+        .outerjoin(found, found.c.id == tb.quote.c.found_source_id)
     )
     if speaker is not None:
         ids: list[int] = lookup.person_ids(session, speaker)
-        query = query.where(Quote.speaker_id.in_(ids))
+        query = query.where(tb.quote.c.speaker_id.in_(ids))
     if source is not None:
         source_ids: list[int] = list(session.scalars(lookup.source_ids(session, source)))
         query = query.where(
-            (Quote.origin_source_id.in_(source_ids)) | (Quote.found_source_id.in_(source_ids))
+            (tb.quote.c.origin_source_id.in_(source_ids)) | (tb.quote.c.found_source_id.in_(source_ids))
         )
     if key is not None:
-        query = query.where(Quote.key == key)
+        query = query.where(tb.quote.c.key == key)
     if speaker_id is not None:
-        query = query.where(Quote.speaker_id == speaker_id)
+        query = query.where(tb.quote.c.speaker_id == speaker_id)
     if source_id is not None:
-        query = query.where((Quote.origin_source_id == source_id) | (Quote.found_source_id == source_id))
+        query = query.where((tb.quote.c.origin_source_id == source_id) | (tb.quote.c.found_source_id == source_id))
     if claim is not None:
-        claim_id = lookup.get_claim(session, claim).id
+        claim_id = lookup.claim_row(session, claim).id
     if claim_id is not None:
-        query = query.where(Quote.id.in_(select(QuoteClaim.quote_id).where(QuoteClaim.claim_id == claim_id)))
-    for rows in _pages(_streamed(session, query.order_by(Quote.key))):
+        query = query.where(tb.quote.c.id.in_(select(tb.quote_claim.c.quote_id).where(tb.quote_claim.c.claim_id == claim_id)))
+    for rows in _pages(_streamed(session, query.order_by(tb.quote.c.key))):
         claims: dict[int, list[str]] = defaultdict(list)
         for chunk in _in_chunks([r[0] for r in rows]):
             for quote_id, key in session.execute(
-                select(QuoteClaim.quote_id, Claim.key)
-                .join(Claim, Claim.id == QuoteClaim.claim_id)
-                .where(QuoteClaim.quote_id.in_(chunk))
-                .order_by(Claim.key)
+                select(tb.quote_claim.c.quote_id, tb.claim.c.key)
+                .join(tb.claim, tb.claim.c.id == tb.quote_claim.c.claim_id)
+                .where(tb.quote_claim.c.quote_id.in_(chunk))
+                .order_by(tb.claim.c.key)
             ):
                 claims[quote_id].append(key)
         for qid, key, text, speaker_name, okey, otitle, oloc, olabel, fkey, ftitle, floc, flabel, note in rows:
@@ -497,7 +497,7 @@ def iter_quotes(
 
 
 def list_comments(
-    session: Session,
+    session: Reader,
     *,
     claim: str | None = None,
     answers_id: int | None = None,
@@ -509,7 +509,7 @@ def list_comments(
 
 
 def iter_comments(
-    session: Session,
+    session: Reader,
     *,
     claim: str | None = None,
     answers_id: int | None = None,
@@ -518,43 +518,43 @@ def iter_comments(
     claim_id: int | None = None,
 ) -> Iterator[Record]:
     """Streamed a page at a time. Counter-comments; ``answers_id``, ``author_id``, ``claim_id``: by the answered source's, author's or claim's id."""
-    answered = _alias(Source, "answered")
+    answered = _alias(tb.source, "answered")
     query = (
         select(
-            Comment.id,
-            Comment.key,
-            Comment.text,
-            Person.display_name,
-            Comment.author_label,
-            Comment.date_year,
-            Comment.date_month,
-            Comment.date_day,
-            answered.key,
-            Comment.note,
+            tb.comment.c.id,
+            tb.comment.c.key,
+            tb.comment.c.text,
+            tb.person.c.display_name,
+            tb.comment.c.author_label,
+            tb.comment.c.date_year,
+            tb.comment.c.date_month,
+            tb.comment.c.date_day,
+            answered.c.key,
+            tb.comment.c.note,
         )
-        .outerjoin(Person, Person.id == Comment.author_id)
-        .join(answered, answered.id == Comment.answers_source_id)
+        .outerjoin(tb.person, tb.person.c.id == tb.comment.c.author_id)
+        .join(answered, answered.c.id == tb.comment.c.answers_source_id)
     )
     if key is not None:
-        query = query.where(Comment.key == key)
+        query = query.where(tb.comment.c.key == key)
     if answers_id is not None:
-        query = query.where(Comment.answers_source_id == answers_id)
+        query = query.where(tb.comment.c.answers_source_id == answers_id)
     if author_id is not None:
-        query = query.where(Comment.author_id == author_id)
+        query = query.where(tb.comment.c.author_id == author_id)
     if claim is not None:
-        claim_id = lookup.get_claim(session, claim).id
+        claim_id = lookup.claim_row(session, claim).id
     if claim_id is not None:
         query = query.where(
-            Comment.id.in_(select(CommentClaim.comment_id).where(CommentClaim.claim_id == claim_id))
+            tb.comment.c.id.in_(select(tb.comment_claim.c.comment_id).where(tb.comment_claim.c.claim_id == claim_id))
         )
-    for rows in _pages(_streamed(session, query.order_by(Comment.key))):
+    for rows in _pages(_streamed(session, query.order_by(tb.comment.c.key))):
         links: dict[int, list[Record]] = defaultdict(list)
         for chunk in _in_chunks([r[0] for r in rows]):
             for comment_id, key, stance, note in session.execute(
-                select(CommentClaim.comment_id, Claim.key, CommentClaim.stance, CommentClaim.note)
-                .join(Claim, Claim.id == CommentClaim.claim_id)
-                .where(CommentClaim.comment_id.in_(chunk))
-                .order_by(Claim.key)
+                select(tb.comment_claim.c.comment_id, tb.claim.c.key, tb.comment_claim.c.stance, tb.comment_claim.c.note)
+                .join(tb.claim, tb.claim.c.id == tb.comment_claim.c.claim_id)
+                .where(tb.comment_claim.c.comment_id.in_(chunk))
+                .order_by(tb.claim.c.key)
             ):
                 links[comment_id].append({"claim": key, "stance": stance, "note": note})
         for cid, key, text, author, label, year, month, day, answers, note in rows:
@@ -570,49 +570,49 @@ def iter_comments(
 
 
 
-def list_sources(session: Session, *, match: str | None = None) -> list[Record]:
+def list_sources(session: Reader, *, match: str | None = None) -> list[Record]:
     return list(iter_sources(session, match=match))
 
 
-def iter_sources(session: Session, *, match: str | None = None) -> Iterator[Record]:
+def iter_sources(session: Reader, *, match: str | None = None) -> Iterator[Record]:
     """:func:`list_sources`, streamed a page at a time."""
     query = select(
-        Source.id,
-        Source.key,
-        Source.csl_type,
-        Source.source_class,
-        Source.genre,
-        Source.title,
-        Source.short_title,
-        Source.publisher,
-        Source.place,
-        Source.issued_year,
-        Source.issued_month,
-        Source.issued_day,
-        Source.issued_literal,
-        Source.container_title,
-        Source.edition,
-        Source.volume,
-        Source.issue,
-        Source.pages,
-        Source.url,
-        Source.isbn,
-        Source.doi,
-        Source.language,
-        Source.note,
+        tb.source.c.id,
+        tb.source.c.key,
+        tb.source.c.csl_type,
+        tb.source.c.source_class,
+        tb.source.c.genre,
+        tb.source.c.title,
+        tb.source.c.short_title,
+        tb.source.c.publisher,
+        tb.source.c.place,
+        tb.source.c.issued_year,
+        tb.source.c.issued_month,
+        tb.source.c.issued_day,
+        tb.source.c.issued_literal,
+        tb.source.c.container_title,
+        tb.source.c.edition,
+        tb.source.c.volume,
+        tb.source.c.issue,
+        tb.source.c.pages,
+        tb.source.c.url,
+        tb.source.c.isbn,
+        tb.source.c.doi,
+        tb.source.c.language,
+        tb.source.c.note,
     )
-    order: list[Any] = [Source.key]
+    order: list[Any] = [tb.source.c.key]
     if match is not None:  # an exact key first, then the name and title matches
-        query = query.where(Source.id.in_(lookup.source_ids(session, match, every=True)))
-        order.insert(0, case((Source.key == match.strip().lower(), 0), else_=1))
+        query = query.where(tb.source.c.id.in_(lookup.source_ids(session, match, every=True)))
+        order.insert(0, case((tb.source.c.key == match.strip().lower(), 0), else_=1))
     for rows in _pages(_streamed(session, query.order_by(*order))):
         people: dict[int, list[Record]] = defaultdict(list)
         for chunk in _in_chunks([r.id for r in rows]):
             for source_id, role, name in session.execute(
-                select(Contributor.source_id, Contributor.role, Person.display_name)
-                .join(Person, Person.id == Contributor.person_id)
-                .where(Contributor.source_id.in_(chunk))
-                .order_by(Contributor.source_id, Contributor.role, Contributor.position)
+                select(tb.contributor.c.source_id, tb.contributor.c.role, tb.person.c.display_name)
+                .join(tb.person, tb.person.c.id == tb.contributor.c.person_id)
+                .where(tb.contributor.c.source_id.in_(chunk))
+                .order_by(tb.contributor.c.source_id, tb.contributor.c.role, tb.contributor.c.position)
             ):
                 people[source_id].append({"name": name, "role": role})
         for r in rows:
@@ -640,24 +640,24 @@ def iter_sources(session: Session, *, match: str | None = None) -> Iterator[Reco
             }
 
 
-def list_people(session: Session, *, match: str | None = None) -> list[Record]:
+def list_people(session: Reader, *, match: str | None = None) -> list[Record]:
     return list(iter_people(session, match=match))
 
 
-def iter_people(session: Session, *, match: str | None = None) -> Iterator[Record]:
+def iter_people(session: Reader, *, match: str | None = None) -> Iterator[Record]:
     """:func:`list_people`, streamed a page at a time."""
-    query = select(Person.id, Person.key, Person.display_name, Person.native_name, Person.note)
-    order: list[Any] = [Person.key]
+    query = select(tb.person.c.id, tb.person.c.key, tb.person.c.display_name, tb.person.c.native_name, tb.person.c.note)
+    order: list[Any] = [tb.person.c.key]
     if match is not None:  # an exact key first, then the people a name matches
-        query = query.where(Person.id.in_(lookup.person_ids(session, match)))
-        order.insert(0, case((Person.key == match.strip().lower(), 0), else_=1))
+        query = query.where(tb.person.c.id.in_(lookup.person_ids(session, match)))
+        order.insert(0, case((tb.person.c.key == match.strip().lower(), 0), else_=1))
     for rows in _pages(_streamed(session, query.order_by(*order))):
         variants: dict[int, list[Record]] = defaultdict(list)
         for chunk in _in_chunks([r.id for r in rows]):
             for person_id, name, kind, scheme in session.execute(
-                select(PersonName.person_id, PersonName.name, PersonName.kind, PersonName.scheme)
-                .where(PersonName.person_id.in_(chunk), PersonName.kind.not_in(DERIVED_NAME_KINDS))
-                .order_by(PersonName.person_id, PersonName.id)
+                select(tb.person_name.c.person_id, tb.person_name.c.name, tb.person_name.c.kind, tb.person_name.c.scheme)
+                .where(tb.person_name.c.person_id.in_(chunk), tb.person_name.c.kind.not_in(tb.DERIVED_NAME_KINDS))
+                .order_by(tb.person_name.c.person_id, tb.person_name.c.id)
             ):
                 variants[person_id].append({"name": name, "kind": kind, "scheme": scheme})
         for r in rows:

@@ -40,9 +40,11 @@ from refdb.models import (
     CommentClaim,
     Contributor,
     Curation,
+    DigestEpoch,
     NameWord,
     PersonName,
     QuoteClaim,
+    RecordDigest,
     SourceAlias,
     TitleWord,
 )
@@ -202,6 +204,8 @@ CURATION: Table = Curation.__table__  # type: ignore[assignment]
 NAMES: Table = LINKS["person"]["names"].table
 NAME_WORD: Table = NameWord.__table__  # type: ignore[assignment]
 TITLE_WORD: Table = TitleWord.__table__  # type: ignore[assignment]
+DIGESTS: Table = RecordDigest.__table__  # type: ignore[assignment]
+EPOCH: Table = DigestEpoch.__table__  # type: ignore[assignment]
 MAX_WORD = 100  # as the word tables hold them (a lookup also checks the whole text)
 
 
@@ -288,18 +292,32 @@ class Store:
         self.session.expire_all()  # ORM objects read before this write see its rows
         return self.report
 
-    def write_batches(self, batches: Iterable[tuple[str, list[Any]]], *, suspend: bool = False) -> LoadReport:
+    def write_batches(self, batches: Iterable[tuple[str, list[Any]]], *, suspend: bool = False,
+                      keep_digests: bool = False) -> LoadReport:  # fmt: skip
         """Store records arriving in batches, each of one kind, the kinds in reference order (a
         stream: a dump read a page at a time, another database's pages).  Memory holds one batch:
         what the store knows of ids and texts is forgotten after each (references are read back
-        by key), and a claim's relations to claims not yet written wait for the end."""
+        by key), and a claim's relations to claims not yet written wait for the end.
+
+        ``keep_digests`` (a streamed load, inside :func:`refdb.db.digests.trusted`): each record's
+        digest of its text (``rec.__dict__['_digest']``) is stored for it, so that a re-load of the
+        same text may skip it; a changed source raises the epoch first (other records may refer to
+        it by an alias or anchor in its text), so that no digest stored before counts."""
         if suspend:
             suspend_index(self.session)
+        if keep_digests:
+            self._drop_stale_digests()
         for kind, records in batches:
             if not records:
                 continue
             self.prefetch(kind, (r.key for r in records))
-            self._write_kind(kind, records, defer=True)
+            changed = self._write_kind(kind, records, defer=True)
+            if keep_digests:
+                if kind == "source" and changed:
+                    from refdb.db.digests import raise_epoch
+
+                    raise_epoch(self.session.connection())
+                self._keep_digests(kind, records)
             self.ids = {k: {} for k in KINDS}
             self.texts = {}
         self._write_deferred()
@@ -308,7 +326,26 @@ class Store:
         self.session.expire_all()
         return self.report
 
-    def _write_kind(self, kind: str, records: list[Any], *, defer: bool = False) -> None:
+    def _epoch(self) -> int:
+        return int(self.session.scalar(select(EPOCH.c.epoch)) or 0)
+
+    def _drop_stale_digests(self) -> None:
+        """The digests of earlier epochs count no more: gone, so that the table holds one epoch."""
+        self.session.execute(delete(DIGESTS).where(DIGESTS.c.epoch != self._epoch()))
+
+    def _keep_digests(self, kind: str, records: list[Any]) -> None:
+        """This batch's records are as their texts made them: their digests replace any they had."""
+        owners = [self.ids[kind][r.key] for r in records]
+        for chunk in _chunks(owners):
+            self.session.execute(delete(DIGESTS).where(DIGESTS.c.kind == kind, DIGESTS.c.record_id.in_(chunk)))
+        epoch = self._epoch()
+        rows = [{"kind": kind, "record_id": owner, "digest": digest, "epoch": epoch}
+                for owner, rec in zip(owners, records, strict=True) if (digest := rec.__dict__.get("_digest"))]  # fmt: skip
+        if rows:
+            self.session.execute(insert(DIGESTS), rows)
+
+    def _write_kind(self, kind: str, records: list[Any], *, defer: bool = False) -> set[int]:
+        """Store one kind's records; the ids of the existing records that changed."""
         refs: Callable[[list[Any]], None] = getattr(self, f"_prefetch_{kind}", lambda records: None)
         refs(records)
         existing = {r.key: self.ids[kind][r.key] for r in records if r.key in self.ids[kind]}
@@ -346,6 +383,7 @@ class Store:
                 self.deferred.append((rid, relations, rec.key in existing, rid in changed))
             else:
                 self._count(kind, rec.key not in existing, rid in changed)
+        return changed
 
     def _count(self, kind: str, added: bool, changed: bool) -> None:
         if added:
@@ -638,9 +676,10 @@ def write(session: Session, dataset: Dataset) -> LoadReport:
     return Store(session).write(dataset)
 
 
-def write_batches(session: Session, batches: Iterable[tuple[str, list[Any]]], *, suspend: bool = False) -> LoadReport:
+def write_batches(session: Session, batches: Iterable[tuple[str, list[Any]]], *, suspend: bool = False,
+                  keep_digests: bool = False) -> LoadReport:  # fmt: skip
     """Store a stream of batches of records (see :meth:`Store.write_batches`)."""
-    return Store(session).write_batches(batches, suspend=suspend)
+    return Store(session).write_batches(batches, suspend=suspend, keep_digests=keep_digests)
 
 
 def write_records(session: Session, kind: str, records: list[Record],

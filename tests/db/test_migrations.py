@@ -176,4 +176,5 @@ def test_a_query_on_a_migrated_database_loads_no_migration_code(db_url: str) -> 
     )
     assert proc.returncode == 0, proc.stderr
     loaded = proc.stderr.strip().splitlines()[-1]
-    assert loaded == str(["refdb.db", "refdb.db.engine", "refdb.db.schema", "refdb.db.session"])
+    assert loaded == str(["refdb.db", "refdb.db.digests", "refdb.db.engine", "refdb.db.schema", "refdb.db.session",
+                         "refdb.db.tables"])

@@ -158,3 +158,36 @@ def test_the_word_tables_follow_every_write(db_url: str) -> None:
     assert "zhukov" in invoke(db_url, "people", "Жуков").stdout
     assert "zhukov" in invoke(db_url, "people", "georgy zhukov").stdout
     assert "no people match" in invoke(db_url, "people", "georgy stalin").stderr
+
+
+def _entry(i: int, *, doi: str | None = None, title: str | None = None, note: str = "", author: int | None = None) -> str:
+    fields = [f"author = {{Author{(i if author is None else author) % 37}, Given}}", "year = {1999}"]
+    if title is not None:
+        fields.append(f"title = {{{title}}}")
+    if doi is not None:
+        fields.append(f"doi = {{{doi}}}")
+    if note:
+        fields.append(f"note = {{{note}}}")
+    return f"@book{{e{i},\n  " + ",\n  ".join(fields) + "\n}\n"
+
+
+def test_a_streamed_import_finds_duplicates_across_its_batches(empty_url: str, tmp_path: Path) -> None:
+    """2,500 new works (three batches of the importer), then duplicates of works of the first batch,
+    of the batch just written and of this batch, by DOI, by title and author and year, and an untitled
+    identical record: each is merged into the work it repeats (its key kept as an alias)."""
+    entries = [_entry(i, doi=f"10.1/{i}", title=f"Work {i}") for i in range(2500)]
+    entries += [_entry(i, title=None) for i in range(2500, 2503)]  # untitled works
+    entries += [_entry(10_000 + i, doi=f"10.1/{i}", title=f"Work {i}", note="A note") for i in (0, 999, 1500, 2499)]
+    entries += [_entry(20_000 + i, title=f"Work {i}", author=i) for i in (5, 2498)]  # same title, author, year
+    entries += [_entry(2500, title=None).replace("@book{e2500,", "@book{again,")]  # identical but for its key
+    path = tmp_path / "big.bib"
+    path.write_text("".join(entries), encoding="utf-8")
+    result = invoke(empty_url, "import", str(path))
+    assert result.exit_code == 0, result.output
+    assert "added 2503, merged 7, skipped 0" in result.stderr + result.stdout
+    with db.session_scope(empty_url) as session:
+        sources = {s.key: s for s in export_dataset(session).sources}
+    assert len(sources) == 2503
+    assert {k for k, s in sources.items() if s.note == "A note"} == {"e0", "e999", "e1500", "e2499"}
+    assert sources["e0"].aliases == ["e10000"]
+    assert sources["e2498"].aliases == ["e22498"] and sources["e2500"].aliases == ["again"]

@@ -63,3 +63,24 @@ def test_table_of_one_cell_characters_imports_no_wcwidth(db_url: str) -> None:
     loaded = _modules("--db", db_url, "people")  # Latin and Cyrillic names: len() is their width
     assert "sqlalchemy" in loaded
     assert not loaded & set(HEAVY), loaded & set(HEAVY)
+
+
+PROBE_FULL = PROBE.replace("m.split('.')[0] for m in sys.modules", "m for m in sys.modules")
+ORM = ("sqlalchemy.orm", "refdb.models", "refdb.records", "refdb.services.store", "platformdirs", "html")
+
+
+def _full_modules(*args: str) -> set[str]:
+    proc = subprocess.run([sys.executable, "-c", PROBE_FULL, *args], capture_output=True, text=True, check=False)
+    return set(json.loads(proc.stderr.strip().splitlines()[-1]))
+
+
+def test_the_read_commands_run_on_core_tables_without_the_orm(db_url: str) -> None:
+    """Issue 17: the read path on Core tables (refdb.db.tables); the ORM, the models and the record
+    definitions load only in the commands that write or build records."""
+    for args in (("claims", "--source", "glantz", "--format", "json"), ("claims", "--disputed"),
+                 ("sources", "Kollontai"), ("people", "zhukov"), ("quotes",), ("comments",),
+                 ("claim", "factor-charm")):  # fmt: skip
+        loaded = _full_modules("--db", db_url, *args)
+        assert "sqlalchemy" in loaded and "refdb.db.tables" in loaded, args
+        found = {m for m in loaded if m.startswith(ORM)}
+        assert not found, (args, sorted(found))

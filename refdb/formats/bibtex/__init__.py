@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from refdb.formats.bibtex.latex import latex_to_text, pylatexenc_to_text, text_to_latex
 from refdb.formats.bibtex.names import format_name, split_persons
-from refdb.formats.bibtex.read import loads
+from refdb.formats.bibtex.read import iter_loads, loads
 from refdb.formats.bibtex.types import BIBTEX_TO_CSL_TYPE, CSL_TO_BIBTEX_TYPE, MASTERS_GENRE
 from refdb.formats.bibtex.write import citation_key, dumps, format_entry
 from refdb.formats.identifiers import strip_doi_prefix
@@ -24,6 +24,7 @@ __all__ = [
     "dumps",
     "format_entry",
     "format_name",
+    "iter_loads",
     "latex_to_text",
     "loads",
     "pylatexenc_to_text",

@@ -112,9 +112,19 @@ _TEXT_ESCAPES = str.maketrans(
 _LIGATURE = re.compile(r"(?<=-)(?=-)|(?<=')(?=')|(?<=`)(?=`)|(?<=[?!])(?=`)")
 
 
+# what text_to_latex changes: a special, or a pair a ligature would join (exactly what _LIGATURE finds)
+_NEEDS_LATEX = re.compile(r"[\\{}&%$#_~^]|--|''|``|[?!]`")
+
+
 def text_to_latex(value: str) -> str:
-    """Escape the BibTeX specials and break TeX ligatures; everything else (UTF-8) is kept."""
-    return _LIGATURE.sub("{}", normalize_space(value).translate(_TEXT_ESCAPES))
+    """Escape the BibTeX specials and break TeX ligatures; everything else (UTF-8) is kept.
+
+    Most values (titles, names, places) hold none of them: those are only space-normalized (one
+    regular-expression search instead of a translation and a substitution over every value)."""
+    text = normalize_space(value)
+    if _NEEDS_LATEX.search(text) is None:
+        return text
+    return _LIGATURE.sub("{}", text.translate(_TEXT_ESCAPES))
 
 
 _VERBATIM_UNESCAPE = re.compile(r"\\textbackslash\{\}|\\([{}%&#_$~^\\])")

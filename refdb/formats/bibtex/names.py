@@ -121,7 +121,24 @@ def _extended_name(person: str, *, location: str, field: str) -> CslName | None:
     )
 
 
+_READ: dict[str, tuple[CslName, ...]] = {}  # name lists read, by their text: authors repeat across entries
+_READ_MAX = 20_000  # then the cache starts afresh: memory stays bounded on any file
+
+
 def read_names(value: str, *, location: str, field: str) -> list[CslName]:
+    """:func:`_read_names`, remembered by the field's text (a list that raises is never remembered,
+    so its error names each entry's own line).  The names are fresh dicts on every call."""
+    known = _READ.get(value)
+    if known is None:
+        names = _read_names(value, location=location, field=field)
+        if len(_READ) >= _READ_MAX:
+            _READ.clear()
+        _READ[value] = tuple(dict(n) for n in names)
+        return names
+    return [dict(n) for n in known]
+
+
+def _read_names(value: str, *, location: str, field: str) -> list[CslName]:
     """A BibTeX name list as CSL names (``others`` dropped); a name the grammar rejects raises.
 
     Each name is in BibTeX's grammar (``von Last, Jr, First``), a braced literal, or in biblatex's

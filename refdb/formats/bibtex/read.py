@@ -58,24 +58,47 @@ def loads(text: str, *, source_name: str, errors: list[InputError] | None = None
     the entries after it are still read; entries that start inside a line of an
     unterminated block are lost with it and each is reported as not read.
     """
+    return list(iter_loads(text, source_name=source_name, errors=errors))
+
+
+CHUNK_BLOCKS = 1000  # blocks bibtexparser splits at a time: memory holds one chunk's blocks
+
+
+def iter_loads(text: str, *, source_name: str, errors: list[InputError] | None = None,
+               chunk: int = CHUNK_BLOCKS) -> Iterator[ParsedItem]:  # fmt: skip
+    """:func:`loads`, streamed: the same items and errors, a chunk of blocks parsed at a time.
+
+    The text is cut before a block start (``@type{`` or ``@type(``) that begins a line: there
+    bibtexparser ends any block, terminated or not, so each chunk splits into the blocks the
+    whole text would.  What spans chunks is carried: ``@string`` macros, the keys seen (a key
+    used again in a later chunk is the same duplicate error), and a block the chunk's end cut
+    short (in the whole text it ended at the next block's start, and says so).  ``errors`` is
+    extended when the text is read to its end.
+    """
     # bibtexparser takes any type that starts with "comment" (biblatex's @commentary) for an @comment
     # and drops the entry in silence: such types are renamed for the parser and named back below
-    text = _COMMENT_LIKE.sub(lambda m: f"@{m.group(1)}{_RENAMED}{m.group(2)}{m.group(3)}", text)
-    with _quiet_bibtexparser():
-        library = parse_string(text.removeprefix("\ufeff"), parse_stack=[RemoveEnclosingMiddleware()])
-    blocks = library.blocks
+    text = text.removeprefix("\ufeff")
+    if _COMMENT_LIKE.search(text):  # (a copy of a big text only when there is something to rename)
+        text = _COMMENT_LIKE.sub(lambda m: f"@{m.group(1)}{_RENAMED}{m.group(2)}{m.group(3)}", text)
     strings: dict[str, str] = {}
-    items: list[ParsedItem] = []
+    seen: dict[type, dict[str, int]] = {model.Entry: {}, model.String: {}}  # key -> its first line (0-based)
     problems: list[InputError] = []
+    held: ParsedItem | None = None  # the last entry's item: the text after it may yet cut it short
+    any_entry = False
+    previous: model.Block | None = None
     previous_ok = False  # the previous block was an entry that became an item
-    for index, block in enumerate(blocks):
+    blocks = _blocks(text, chunk, seen)
+    current = next(blocks, None)
+    while current is not None:
+        block = current
+        current = next(blocks, None)
+        any_entry = any_entry or _is_entry(block)
         line = (block.start_line or 0) + 1
         location = f"{source_name}:{line}"
         ok = False
         try:
             if isinstance(block, model.ParsingFailedBlock):
-                following = blocks[index + 1] if index + 1 < len(blocks) else None
-                error = _failed_block_error(block, location, following)
+                error = _failed_block_error(block, location, current)
                 if errors is None:
                     raise error
                 problems += [error, *_swallowed_entries(block, source_name)]
@@ -85,23 +108,89 @@ def loads(text: str, *, source_name: str, errors: list[InputError] | None = None
             elif isinstance(block, model.ImplicitComment):
                 if previous_ok:  # after an entry that failed, its error already stands for it
                     try:
-                        _check_leftover(block, blocks[index - 1], location)
+                        _check_leftover(block, previous, location)
                     except InputError:
-                        items.pop()  # an extra '}' cut that entry short: it is not a good entry
+                        held = None  # an extra '}' cut that entry short: it is not a good entry
                         raise
             elif isinstance(block, model.Entry):
-                items.append(_entry_to_item(block, strings, source_name))
+                item = _entry_to_item(block, strings, source_name)
+                if held is not None:
+                    yield held
+                held = item
                 ok = True
         except InputError as err:
             if errors is None:
                 raise
             problems.append(err)
-        previous_ok = ok
-    if not items and not any(_is_entry(block) for block in blocks):
+        previous, previous_ok = block, ok
+    if held is not None:
+        yield held
+        any_entry = True
+    if not any_entry:
         raise InputError("no BibTeX entries found (an entry starts with '@type{key,')", location=source_name)
     if errors is not None:
         errors.extend(problems)
-    return items
+
+
+_LINE_START_BLOCK = re.compile(r"^[^\S\n]*@\w*[ \t]*(?=[{(])", re.M)
+
+
+def _blocks(text: str, chunk: int, seen: dict[type, dict[str, int]]) -> Iterator[model.Block]:
+    """The text's blocks as bibtexparser splits them, a chunk at a time, lines counted from the
+    text's start; a key an earlier chunk used makes the block the duplicate it is in the whole text."""
+    cuts = [m.start() for i, m in enumerate(_LINE_START_BLOCK.finditer(text)) if i and i % chunk == 0]
+    offset, start = 0, 0
+    for end in [*cuts, len(text)]:
+        part = text[start:end]
+        with _quiet_bibtexparser():
+            library = parse_string(part, parse_stack=[RemoveEnclosingMiddleware()])
+        for block in library.blocks:
+            _shift(block, offset)
+        for block in library.blocks:
+            yield _cross_chunk_duplicate(block, seen)
+        offset += part.count("\n")
+        start = end
+
+
+def _shift(block: model.Block, offset: int) -> None:
+    """Line numbers from the text's start, not the chunk's.  bibtexparser's line attributes are
+    read-only properties over these private ones (2.x); tests/formats/test_bibtex_stream.py checks
+    every line a chunked read reports against the whole text's."""
+    if not offset:
+        return
+    if block.start_line is not None:
+        block._start_line_in_file = block.start_line + offset
+    if isinstance(block, model.Entry):
+        for field in block.fields:
+            if field.start_line is not None:
+                field._start_line = field.start_line + offset
+
+
+def _cross_chunk_duplicate(block: model.Block, seen: dict[type, dict[str, int]]) -> model.Block:
+    if isinstance(block, model.Entry | model.String):
+        kind = type(block)
+        first = seen[kind].get(block.key)
+        if first is None:
+            seen[kind][block.key] = block.start_line or 0
+            return block
+        return model.DuplicateBlockKeyBlock(start_line=block.start_line, raw=block.raw, key=block.key,
+                                            previous_block=_Earlier(kind, block.key, first),
+                                            duplicate_block=block)  # fmt: skip
+    if isinstance(block, model.DuplicateBlockKeyBlock):
+        kind = model.String if isinstance(block.previous_block, model.String) else model.Entry
+        earlier = seen[kind].get(block.key)
+        if earlier is not None and earlier != block.previous_block.start_line:  # first used in an earlier chunk
+            return model.DuplicateBlockKeyBlock(start_line=block.start_line, raw=block.raw, key=block.key,
+                                                previous_block=_Earlier(kind, block.key, earlier),
+                                                duplicate_block=block.ignore_error_block or block)  # fmt: skip
+    return block
+
+
+def _Earlier(kind: type, key: str, line: int) -> model.Block:  # builds a block
+    """A stand-in for a block of an earlier chunk: its kind, key and line are all an error names."""
+    if kind is model.String:
+        return model.String(key=key, value="", start_line=line)
+    return model.Entry(entry_type="misc", key=key, fields=[], start_line=line)
 
 
 _NOT_ENTRIES = frozenset({"string", "comment", "preamble"})
@@ -169,6 +258,9 @@ def _failed_block_error(
     key = _entry_key_of(block.raw)
     what = f"entry '{key}'" if key else "this entry"
     reason = _failure_reason(block)
+    if reason.startswith(_END_OF_FILE) and following is not None:
+        # a chunk's end cut it short (iter_loads): in the whole text the next block's start ended it
+        reason = _NEXT_BLOCK
     if reason.startswith(_END_OF_FILE):
         return InputError(
             f"{what} is not terminated: the file ends before its closing '}}' (unbalanced braces?)",

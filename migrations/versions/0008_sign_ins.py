@@ -1,8 +1,8 @@
 """Failed sign-ins, kept in the database so that every worker of ``refdb serve`` (and every server of
 a team's PostgreSQL database) counts the same attempts.
 
-Revision ID: 0007_sign_ins
-Revises: 0004_search
+Revision ID: 0008_sign_ins
+Revises: 0007_digests
 Create Date: 2026-12-02
 
 Before this revision each worker process counted failed sign-ins in its own memory, so ``--workers
@@ -18,8 +18,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0007_sign_ins"
-down_revision: str | None = "0004_search"
+revision: str = "0008_sign_ins"
+down_revision: str | None = "0007_digests"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
