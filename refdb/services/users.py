@@ -97,9 +97,8 @@ def recent_failures(session: Session, client: str, name: str, since: float) -> l
 
 def record_failure(session: Session, client: str, name: str, at: float, forget_before: float) -> None:
     """Count a failed sign-in, and forget those older than the window."""
-    from refdb.models import SignInFailure as F
-
     from refdb.db.digests import trusted
+    from refdb.models import SignInFailure as F
 
     with trusted(session.connection()):  # no record changes: the stored record digests still count
         session.execute(delete(F).where(F.at < forget_before))
