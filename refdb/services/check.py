@@ -168,29 +168,30 @@ def _duplicate_people(session: Session) -> list[Problem]:
     (``Анна Ивановна Петрова``, ``Анна Сергеевна Петрова``), display names with different middle
     names or initials.
     """
-    people: dict[str, _PersonForms] = {}
-    by_family: dict[str, set[str]] = defaultdict(set)
-    for key, display, native, name in session.execute(
-        select(Person.key, Person.display_name, Person.native_name, PersonName.name)
+    # Memory follows one batch of families, not everyone: every name is read once for its family name
+    # alone (the ids of the people with each), then the people of each family that more than one
+    # person has are read again, about 900 at a time, compared within their family, and let go.
+    query = (
+        select(Person.id, Person.key, Person.display_name, Person.native_name, PersonName.name)
         .join(PersonName, PersonName.person_id == Person.id)
-        .order_by(Person.key, PersonName.id)
-    ):
-        forms = people.get(key)
-        if forms is None:
-            forms = people[key] = _PersonForms(_form(display), _form(native) if native else None)
-        form = _form(name)
-        own = name in (display, native)
-        if form is None or (not own and form[1] and all(len(w) == 1 for w in form[1])):
-            continue
-        forms.forms.add(form)
-        by_family[form[0]].add(key)
+        .order_by(Person.id, PersonName.id)
+    )
+    families: dict[str, list[int]] = defaultdict(list)
+    for pid, _key, display, native, name in _rows(session, query):
+        form = _comparable(name, display, native)
+        if form is not None and (not families[form[0]] or families[form[0]][-1] != pid):
+            families[form[0]].append(pid)  # a person's names come together: each id once per family
+    shared = [(family, ids) for family, ids in families.items() if len(ids) > 1]
+    del families
     pairs: set[tuple[str, str]] = set()
-    for keys in by_family.values():
-        ordered = sorted(keys)
-        for i, a in enumerate(ordered):
-            for b in ordered[i + 1 :]:
-                if (a, b) not in pairs and people[a].same_as(people[b]):
-                    pairs.add((a, b))
+    batch: list[tuple[str, list[int]]] = []
+    size = 0
+    for i, (family, ids) in enumerate(shared):
+        batch.append((family, ids))
+        size += len(ids)
+        if size >= 900 or i == len(shared) - 1:
+            pairs |= _alike(session, query, batch)
+            batch, size = [], 0
     # one problem per group of people who look alike, on its first key
     group: dict[str, str] = {}
 
@@ -219,6 +220,37 @@ def _duplicate_people(session: Session) -> list[Problem]:
 
 
 _Form = tuple[str, tuple[str, ...]]  # folded family name, folded given words
+
+
+def _alike(session: Session, query: Any, batch: list[tuple[str, list[int]]]) -> set[tuple[str, str]]:
+    """The pairs of people (keys, in order) who look alike, within each family of the batch."""
+    people: dict[int, tuple[str, _PersonForms]] = {}
+    ids = sorted({pid for _family, members in batch for pid in members})
+    for chunk in (ids[i : i + 900] for i in range(0, len(ids), 900)):
+        for pid, key, display, native, name in session.execute(query.where(Person.id.in_(chunk))):
+            if pid not in people:
+                people[pid] = (key, _PersonForms(_form(display), _form(native) if native else None))
+            form = _comparable(name, display, native)
+            if form is not None:
+                people[pid][1].forms.add(form)
+    pairs: set[tuple[str, str]] = set()
+    for _family, members in batch:
+        ordered = sorted(people[pid] for pid in members)
+        for i, (a, forms_a) in enumerate(ordered):
+            for b, forms_b in ordered[i + 1 :]:
+                if (a, b) not in pairs and forms_a.same_as(forms_b):
+                    pairs.add((a, b))
+    return pairs
+
+
+def _comparable(name: str, display: str | None, native: str | None) -> _Form | None:
+    """The form of one of a person's names that is compared with other people's, or None: a recorded
+    variant that gives initials only is not compared."""
+    form = _form(name)
+    own = name in (display, native)
+    if form is None or (not own and form[1] and all(len(w) == 1 for w in form[1])):
+        return None
+    return form
 
 
 def _form(name: str | None) -> _Form | None:
