@@ -4,6 +4,7 @@ set -euo pipefail
 refdb=${1:-refdb}
 say() { printf '\n\033[1m$ refdb %s\033[0m\n' "$*"; }
 
+say db upgrade;                            "$refdb" db upgrade  # a database an older refdb made is migrated (backed up first)
 say seed;                                  "$refdb" seed
 say claims --source glantz;                "$refdb" claims --source glantz
 say claims --source roberts;               "$refdb" claims --source roberts

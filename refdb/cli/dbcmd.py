@@ -21,7 +21,12 @@ def upgrade(
     from refdb.db import current_revision, migrate
     from refdb.db.backup import backup_before_schema_change
 
+    from refdb.db.schema import HEAD_REVISION
+
     before = current_revision(ctx.obj)
+    if before == HEAD_REVISION and revision in ("head", HEAD_REVISION):
+        note(f"schema: {before}, the newest; nothing to do")
+        return
     backup = backup_before_schema_change(ctx.obj, before)
     if backup:
         note(f"backed up the database to {backup}")
