@@ -20,7 +20,6 @@ def upgrade(
     """Migrate the schema up to a revision (default: the newest)."""
     from refdb.db import current_revision, migrate
     from refdb.db.backup import backup_before_schema_change
-
     from refdb.db.schema import HEAD_REVISION
 
     before = current_revision(ctx.obj)
