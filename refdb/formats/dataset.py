@@ -32,7 +32,7 @@ from refdb.records.defs import bare as _bare
 from refdb.vocab import LOCATOR_LABELS
 
 __all__ = ["FORMAT_VERSION", "SECTION_OF", "NotStreamable", "PartialDate", "date_text", "dump_pages", "dumps",
-           "iter_batches", "iter_parse", "parse", "parse_record", "partial_date", "plain_records", "record_digest",
+           "iter_batches", "parse", "parse_record", "partial_date", "plain_records", "record_digest",
            "to_plain"]  # fmt: skip
 
 FORMAT_VERSION = 1
@@ -51,17 +51,14 @@ class _Located(dict[str, Any]):
     line: int = 0
 
 
-def _loader_class(source_name: str, *, composer: bool = False) -> Any:
+def _loader_class(source_name: str) -> Any:
     """A safe YAML loader (libyaml's C parser when PyYAML has it: ~10x faster) whose mappings know
-    their line and refuse duplicate fields.  ``composer``: with Python's composer on top, so that
-    a document can be composed a node at a time (:func:`iter_parse`)."""
+    their line and refuse duplicate fields."""
     import yaml
-    from yaml.composer import Composer
 
     base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    bases = (base, Composer) if composer else (base,)
 
-    class Loader(*bases):  # type: ignore[misc]  # safe: no arbitrary objects, ever
+    class Loader(base):  # type: ignore[misc,valid-type]  # safe: no arbitrary objects, ever
         line_offset = 0  # the line the text starts on, less one (a record's text read on its own)
 
     def construct_mapping(loader: Any, node: yaml.MappingNode) -> _Located:
@@ -448,114 +445,6 @@ def parse(text: str, *, source_name: str, base_dir: Path | None = None) -> Datas
 class NotStreamable(Exception):  # not an error: a signal to read the file whole
     """The file is not laid out as a dump is (or has a problem): read it whole with :func:`parse`,
     which names the problem exactly as it always has."""
-
-
-def iter_parse(path: Path, *, source_name: str, base_dir: Path | None = None) -> Iterator[tuple[str, Record]]:
-    """Read a dataset file a record at a time: (section, record), memory independent of its size.
-
-    For files laid out as ``refdb dump`` writes them: the format marker first, the sections in
-    their order, each section's keys increasing (so no key can repeat, and nothing need be kept
-    to find out).  Each record is composed, constructed and checked on its own, by the same rules
-    as :func:`parse`.  Anything else - another layout, or any problem at all - raises
-    :class:`NotStreamable` (or the record's InputError), and the caller reads the file whole with
-    :func:`parse`, which then reports the problem with its file:line as it always has.  The
-    whole file is read before the last record is yielded, so a syntax error at its end is found
-    before anything is committed.
-    """
-    import yaml
-
-    try:
-        handle = path.open("rb")
-    except OSError:
-        raise NotStreamable() from None
-    with handle:
-        head = handle.read(4)
-        handle.seek(0)
-        if head.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00")):  # UTF-16/32: the whole-file reader
-            raise NotStreamable()
-        import io
-
-        text = _NulGuard(io.TextIOWrapper(handle, encoding="utf-8-sig", errors="strict", newline=None))
-        loader = _loader_class(source_name, composer=True)(text)
-        loader.anchors = {}
-        try:
-            yield from _stream_records(loader, source_name, base_dir)
-        except (yaml.YAMLError, UnicodeDecodeError, RecursionError, ValueError):
-            raise NotStreamable() from None
-        finally:
-            loader.dispose()
-
-
-class _NulGuard:
-    """A text stream that stops at a NUL byte (the whole-file reader says on which line)."""
-
-    def __init__(self, stream: Any) -> None:
-        self.stream = stream
-
-    def read(self, size: int = -1) -> str:
-        chunk: str = self.stream.read(size)
-        if "\x00" in chunk:
-            raise NotStreamable()
-        return chunk
-
-
-def _stream_records(loader: Any, source_name: str, base_dir: Path | None) -> Iterator[tuple[str, Record]]:
-    from yaml.events import (
-        DocumentEndEvent,
-        DocumentStartEvent,
-        MappingEndEvent,
-        MappingStartEvent,
-        SequenceEndEvent,
-        SequenceStartEvent,
-        StreamEndEvent,
-        StreamStartEvent,
-    )
-    from yaml.nodes import ScalarNode
-
-    def expect(kind: Any) -> Any:
-        if not loader.check_event(kind):
-            raise NotStreamable()
-        return loader.get_event()
-
-    expect(StreamStartEvent)
-    expect(DocumentStartEvent)
-    top = expect(MappingStartEvent)
-    top_line = top.start_mark.line + 1
-    key_node = loader.compose_node(None, None)
-    if not isinstance(key_node, ScalarNode) or key_node.value != "refdb":
-        raise NotStreamable()
-    if loader.construct_document(loader.compose_node(None, None)) != FORMAT_VERSION:
-        raise NotStreamable()
-    todo = list(Dataset.SECTIONS)
-    while not loader.check_event(MappingEndEvent):
-        key_node = loader.compose_node(None, None)
-        section = key_node.value if isinstance(key_node, ScalarNode) else None
-        if section not in todo:  # unknown, repeated or out of order
-            raise NotStreamable()
-        todo = todo[todo.index(section) + 1 :]
-        if not loader.check_event(SequenceStartEvent):
-            value = loader.compose_node(None, None)
-            if isinstance(value, ScalarNode) and loader.construct_document(value) is None:
-                continue  # an empty section written as nothing
-            raise NotStreamable()
-        loader.get_event()
-        kind, what_kind, last = KIND_OF[section], _WHAT[section], None
-        index = 0
-        while not loader.check_event(SequenceEndEvent):
-            index += 1
-            item = loader.construct_document(loader.compose_node(None, None))
-            key = item.get("key") if isinstance(item, dict) else None
-            line = getattr(item, "line", 0) or top_line
-            record = _record(kind, item, source_name=source_name, what=f"{what_kind} {key or f'#{index}'}",
-                             line=line, base_dir=base_dir)  # fmt: skip
-            if last is not None and not record.key > last:
-                raise NotStreamable()  # not in key order: a repeated key must be looked for
-            last = record.key
-            yield section, record
-        loader.get_event()
-    loader.get_event()
-    expect(DocumentEndEvent)
-    expect(StreamEndEvent)
 
 
 DIGEST_VERSION = b"refdb record text 1\n"  # part of every digest: a new reading of the text makes new digests
