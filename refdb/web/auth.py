@@ -112,8 +112,9 @@ class RateLimit:
             record_failure(session, client, name, now, now - WINDOW)
 
 
-def require_editor(request: Request, form: dict[str, str]) -> WebUser:
-    """The signed-in editor making this write, or Forbidden (nothing is written)."""
+def signed_in_editor(request: Request) -> WebUser | None:
+    """The signed-in user when they may edit now (the role read again from the database); None when
+    nobody is signed in; Forbidden when editing is off or the user is not an editor."""
     from refdb.db import session_scope
     from refdb.services.users import role_of
 
@@ -121,12 +122,20 @@ def require_editor(request: Request, form: dict[str, str]) -> WebUser:
         raise Forbidden("this server only reads (start it with 'refdb serve --write' to edit)")
     user = current_user(request)
     if user is None:
-        raise Forbidden("sign in as an editor to change anything")
-    given = form.get("csrf", "") or request.headers.get("x-csrf-token", "")
-    if not given or not hmac.compare_digest(given.encode(), user.csrf.encode()):
-        raise Forbidden("the form's security token is missing or stale; reload the page and try again")
+        return None
     with session_scope(request.app.state.url) as session:
         role = role_of(session, user.name)
     if role != "editor":
         raise Forbidden(f"'{user.name}' may read but not edit (role: {role or 'removed'})")
+    return user
+
+
+def require_editor(request: Request, form: dict[str, str]) -> WebUser:
+    """The signed-in editor making this write, with the form's CSRF token, or Forbidden (nothing is written)."""
+    user = signed_in_editor(request)
+    if user is None:
+        raise Forbidden("sign in as an editor to change anything")
+    given = form.get("csrf", "") or request.headers.get("x-csrf-token", "")
+    if not given or not hmac.compare_digest(given.encode(), user.csrf.encode()):
+        raise Forbidden("the form's security token is missing or stale; reload the page and try again")
     return user

@@ -16,7 +16,7 @@ from refdb.db import session_scope
 from refdb.errors import ConflictError, InputError, NotFoundError, RefdbError, UsageError
 from refdb.records import KIND_OF, SECTION_OF
 from refdb.web import forms
-from refdb.web.auth import Forbidden, current_user, require_editor
+from refdb.web.auth import current_user, require_editor, signed_in_editor
 from refdb.web.base import page
 from refdb.web.claims import _key
 
@@ -160,19 +160,10 @@ def _form_page(request: Request, kind: str, key: str | None, values: dict[str, s
 
 
 def _signed_in_or_login(request: Request) -> Response | None:
-    if current_user(request) is None:
+    """None when an editor is signed in; a redirect to sign in when nobody is; Forbidden otherwise."""
+    if signed_in_editor(request) is None:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse("/login?next=" + quote(target, safe=""), status_code=303)
-    if not request.app.state.write:
-        raise Forbidden("this server only reads (start it with 'refdb serve --write' to edit)")
-    from refdb.services.users import role_of
-
-    user = current_user(request)
-    assert user is not None
-    with session_scope(request.app.state.url) as session:
-        role = role_of(session, user.name)
-    if role != "editor":
-        raise Forbidden(f"'{user.name}' may read but not edit (role: {role or 'removed'})")
     return None
 
 
