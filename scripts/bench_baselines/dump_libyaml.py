@@ -1,12 +1,19 @@
 """The floor of `refdb dump`: sqlite3 rows straight to libyaml, the same records, a page at a time.
 
     python dump_libyaml.py DB > out.yaml
+    python dump_libyaml.py postgresql+psycopg://user@host:port/dbname > out.yaml
+
 
 Each kind in keyset pages of 1,000 by key, its nested rows (names, contributors, tags, subjects,
 citations, relations, quote claims, disputes) read per page by IN, plain dicts without empty
 values written by yaml.dump with the C dumper (CSafeDumper).  No checks, no record types, no
 curation: the cost of reading the rows and emitting the YAML, and nothing else.
-PyYAML and the standard library only.
+PyYAML and the standard library only (and psycopg 3 for PostgreSQL).
+
+DB may be a PostgreSQL URL, as refdb takes them: the same pages and nested queries through
+psycopg (dict rows, ``= ANY(%s)`` with the page's ids as one array parameter), keys compared and
+ordered by ``COLLATE "C"`` (byte order, as refdb's dump pages on PostgreSQL and as SQLite compares),
+so the output is the same as for the same data in SQLite.
 """
 
 import sqlite3
@@ -51,11 +58,23 @@ LINKS = {
 }
 
 
+PG_ORDER = {  # the ORDER BY of a link query on PostgreSQL: text keys in byte order, as in SQLite
+    "contributors": 'c.source_id, c.role COLLATE "C", c.position',
+    "tags": 'ct.claim_id, t.key COLLATE "C"',
+    "relations": 'r.from_claim_id, c.key COLLATE "C"',
+    "claims": 'qc.quote_id, c.key COLLATE "C"',
+    "disputes": 'cc.comment_id, c.key COLLATE "C"',
+}
+
+
 def clean(row: dict) -> dict:
     return {k: v for k, v in row.items() if v not in (None, "", [])}
 
 
 def main() -> None:
+    if sys.argv[1].startswith("postgresql"):
+        main_pg(sys.argv[1])
+        return
     conn = sqlite3.connect(sys.argv[1])
     conn.row_factory = sqlite3.Row
     out = sys.stdout
@@ -89,6 +108,48 @@ def main() -> None:
             last = rows[-1]["key"]
         if not opened:
             out.write(f"{section}: []\n")
+
+
+def main_pg(url: str) -> None:
+    import psycopg
+    from psycopg.rows import dict_row
+
+    links = {section: [(name, sql.format("%s").replace(" IN (%s)", " = ANY(%s)").rsplit(" ORDER BY ", 1)[0]
+                        + " ORDER BY " + PG_ORDER.get(name, sql.rsplit(" ORDER BY ", 1)[1]))
+                       for name, sql in queries]
+             for section, queries in LINKS.items()}  # fmt: skip
+    conn = psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://", 1), row_factory=dict_row)
+    out = sys.stdout
+    out.write("refdb: 1\n")
+    for section, query in MAIN.items():
+        last, opened = "", False
+        page = f'{query} WHERE {KEY[section]} COLLATE "C" > %s ORDER BY {KEY[section]} COLLATE "C" LIMIT {PAGE}'
+        while True:
+            rows = conn.execute(page, (last,)).fetchall()
+            if not rows:
+                break
+            ids = [r["id"] for r in rows]
+            nested: dict[str, dict[int, list]] = {}
+            for name, sql in links.get(section, []):
+                nested[name] = defaultdict(list)
+                for values in conn.execute(sql, (ids,)):
+                    owner = values.pop(next(iter(values)))
+                    nested[name][owner].append(next(iter(values.values())) if len(values) == 1 else clean(values))
+            records = []
+            for r in rows:
+                record = clean({k: v for k, v in r.items() if k != "id"})
+                for name in nested:
+                    record[name] = nested[name].get(r["id"], [])
+                records.append(clean(record))
+            if not opened:
+                out.write(f"{section}:\n")
+                opened = True
+            out.write(yaml.dump(records, Dumper=yaml.CSafeDumper, allow_unicode=True, sort_keys=False, width=100,
+                                default_flow_style=False))
+            last = rows[-1]["key"]
+        if not opened:
+            out.write(f"{section}: []\n")
+    conn.close()
 
 
 if __name__ == "__main__":
