@@ -11,7 +11,7 @@ from refdb.db.engine import get_engine, translate_operational_error
 from refdb.errors import DatabaseError
 
 # The newest migration.  tests/db/test_migrations.py checks it equals Alembic's head.
-HEAD_REVISION = "0008_sign_ins"
+HEAD_REVISION = "0009_fold"
 
 _checked: set[str] = set()
 
