@@ -71,6 +71,21 @@ def clean(row: dict) -> dict:
     return {k: v for k, v in row.items() if v not in (None, "", [])}
 
 
+def write_page(out, section: str, rows: list[dict], nested: dict[str, dict[int, list]], opened: bool) -> bool:
+    """One page of records, their nested rows attached, as YAML (the section's header before the first)."""
+    records = []
+    for r in rows:
+        record = clean({k: v for k, v in r.items() if k != "id"})
+        for name in nested:
+            record[name] = nested[name].get(r["id"], [])
+        records.append(clean(record))
+    if not opened:
+        out.write(f"{section}:\n")
+    out.write(yaml.dump(records, Dumper=yaml.CSafeDumper, allow_unicode=True, sort_keys=False, width=100,
+                        default_flow_style=False))
+    return True
+
+
 def main() -> None:
     if sys.argv[1].startswith("postgresql"):
         main_pg(sys.argv[1])
@@ -94,17 +109,7 @@ def main() -> None:
                     values = dict(link)
                     owner = values.pop(next(iter(values)))
                     nested[name][owner].append(next(iter(values.values())) if len(values) == 1 else clean(values))
-            records = []
-            for r in rows:
-                record = clean({k: r[k] for k in r.keys() if k != "id"})  # noqa: SIM118  # a Row, not a dict
-                for name in nested:
-                    record[name] = nested[name].get(r["id"], [])
-                records.append(clean(record))
-            if not opened:
-                out.write(f"{section}:\n")
-                opened = True
-            out.write(yaml.dump(records, Dumper=yaml.CSafeDumper, allow_unicode=True, sort_keys=False, width=100,
-                                default_flow_style=False))
+            opened = write_page(out, section, [dict(r) for r in rows], nested, opened)
             last = rows[-1]["key"]
         if not opened:
             out.write(f"{section}: []\n")
@@ -135,17 +140,7 @@ def main_pg(url: str) -> None:
                 for values in conn.execute(sql, (ids,)):
                     owner = values.pop(next(iter(values)))
                     nested[name][owner].append(next(iter(values.values())) if len(values) == 1 else clean(values))
-            records = []
-            for r in rows:
-                record = clean({k: v for k, v in r.items() if k != "id"})
-                for name in nested:
-                    record[name] = nested[name].get(r["id"], [])
-                records.append(clean(record))
-            if not opened:
-                out.write(f"{section}:\n")
-                opened = True
-            out.write(yaml.dump(records, Dumper=yaml.CSafeDumper, allow_unicode=True, sort_keys=False, width=100,
-                                default_flow_style=False))
+            opened = write_page(out, section, [dict(r) for r in rows], nested, opened)
             last = rows[-1]["key"]
         if not opened:
             out.write(f"{section}: []\n")
