@@ -188,6 +188,7 @@ class Figure:
 class Results:
     def __init__(self) -> None:
         self.figures: list[Figure] = []
+        self.on_add: Callable[[], object] | None = None  # called after every figure: the bench saves them
 
     def add(self, group: str, name: str, refdb: Command | float, baseline: Command | float | None,
             baseline_name: str, *, target: float | None = None, target_text: str = "", unit: str = "s",
@@ -203,6 +204,8 @@ class Results:
         base = baseline.median() if isinstance(baseline, Command) else baseline
         fig = Figure(group, name, value, base, baseline_name, unit, target, target_text, cpu_ratio, runs, note, met)
         self.figures.append(fig)
+        if self.on_add is not None:
+            self.on_add()
         mark = {True: "met", False: "MISSED", None: ""}[fig.met]
         ratio = f"{fig.ratio:.2f}x" if fig.ratio is not None else ""
         log(f"  {name}: {value:.3f} {unit} vs {baseline_name} {'' if base is None else f'{base:.3f}'} {ratio} {mark}")
@@ -949,9 +952,10 @@ def fig_stream_pg(res: Results, db: Path, meta: dict[str, Any], ref_db: Path, re
         reload = Command("refdb load (PostgreSQL, unchanged re-load)", [REFDB, "--db", target, "load",
                          str(dumps["stream-dump.yaml"])])  # fmt: skip
         measure([reload], 1, budget)
-        ref_load = Command(f"refdb load (PostgreSQL, {ref} dump, empty db)", [REFDB, "--db", ref_url, "load",
-                           str(dumps[f"stream-{ref}.yaml"])], setup=fresh("refdb_bench_ref"))  # fmt: skip
-        measure([ref_load], 1, budget)
+        res.add("stream", "`refdb load` of that dump into an empty db, PostgreSQL", loads[0], loads[1],
+                "plain executemany of the same rows", target=2.0, target_text="≤ 2x executemany")  # fmt: skip
+        res.add("stream", "`refdb load`, unchanged re-load vs first load, PostgreSQL", reload, loads[0], "the first load",
+                target=0.2, target_text="≤ 0.2x the first load")  # fmt: skip
         source = target  # the loaded database: what the other commands read
         cmds = {
             "dump": Command("refdb dump (PostgreSQL)", [REFDB, "--db", source, "dump"], out("stream-pg-dump.yaml")),
@@ -975,17 +979,18 @@ def fig_stream_pg(res: Results, db: Path, meta: dict[str, Any], ref_db: Path, re
             "disputed ref": Command(f"refdb claims --disputed (PostgreSQL, {ref} db)", [REFDB, "--db", ref_url,
                                     "claims", "--disputed", "--format", "json"], out(f"stream-pg-disputed-{ref}.json")),
         }  # fmt: skip
-        measure([cmds["dump"], cmds["dump floor"], cmds["dump ref"]], 1, budget)
-        measure([cmds[k] for k in ("claims", "claims floor", "claims ref", "disputed", "disputed ref", "check",
-                                   "check ref")], 1, budget)  # fmt: skip
-        res.add("stream", f"`refdb dump`, {meta['size']} db, PostgreSQL", cmds["dump"], cmds["dump floor"],
-                "psycopg → libyaml loop, same records", target=2.0, target_text="≤ 2x the bare loop")  # fmt: skip
-        res.add("stream", "`refdb load` of that dump into an empty db, PostgreSQL", loads[0], loads[1],
-                "plain executemany of the same rows", target=2.0, target_text="≤ 2x executemany")  # fmt: skip
-        res.add("stream", "`refdb load`, unchanged re-load vs first load, PostgreSQL", reload, loads[0], "the first load",
-                target=0.2, target_text="≤ 0.2x the first load")  # fmt: skip
+        # the big db's figures first, each saved as it is measured (a stopped run keeps them), then the
+        # reference db's for growth
+        measure([cmds[k] for k in ("claims", "claims floor", "disputed", "check")], 1, budget)
         res.add("stream", f"`refdb claims --format json`, all {meta.get('claims', 0):,}, PostgreSQL", cmds["claims"],
                 cmds["claims floor"], "psycopg → json loop", target=2.0, target_text="≤ 2x the bare loop")  # fmt: skip
+        measure([cmds["dump"], cmds["dump floor"]], 1, budget)
+        res.add("stream", f"`refdb dump`, {meta['size']} db, PostgreSQL", cmds["dump"], cmds["dump floor"],
+                "psycopg → libyaml loop, same records", target=2.0, target_text="≤ 2x the bare loop")  # fmt: skip
+        ref_load = Command(f"refdb load (PostgreSQL, {ref} dump, empty db)", [REFDB, "--db", ref_url, "load",
+                           str(dumps[f"stream-{ref}.yaml"])], setup=fresh("refdb_bench_ref"))  # fmt: skip
+        measure([ref_load], 1, budget)
+        measure([cmds[k] for k in ("dump ref", "claims ref", "disputed ref", "check ref")], 1, budget)
         _linear_rows(res, [("`refdb check` (PostgreSQL)", cmds["check"], cmds["check ref"]),
                            ("`refdb claims --disputed` (PostgreSQL)", cmds["disputed"], cmds["disputed ref"])],
                      meta, ref, ref_claims)  # fmt: skip
@@ -1409,6 +1414,61 @@ def main(argv: list[str] | None = None) -> int:
     res = Results()
     reuse: dict[str, Command] = {}
     t = time.perf_counter()
+
+    def save(final: bool) -> tuple[str, dict[str, Any]]:
+        """The results so far as .bench/results-LABEL.json: after every figure, so that a run stopped
+        part-way (a long --size 1m run) keeps what it measured; ``final`` at the end."""
+        seconds = time.perf_counter() - t
+        notes = [
+            f"Measuring took {seconds:.0f} s; preparing (cached databases, BibTeX, peers' venv) {prepared:.0f} s "
+            f"more this time (the {data_size(args.size)} database took {meta.get('timings', {}).get('total', 0):.0f} s "
+            "to generate when it was made).",
+        ]
+        if args.size == "1m":
+            notes.append("--size 1m uses the 100k database: 100,000 sources and 1,000,000 claims, as the issue defines it.")
+        if ref == "10k" and only & {"stream", "stream-pg"}:
+            notes.append("Growth (issue 17) is measured from the 10k db (10,000 sources, 100,000 claims) to this one, "
+                         "in the same run: peak memory (≤ 15 MB), `check` and `claims --disputed` (linear: ≤ 11x), the "
+                         "lookups by author (≤ 1.2x). The PostgreSQL figures load both SQLite dbs' dumps into one "
+                         "throw-away server; its export is set beside SQLite's bare loop (there is no PostgreSQL one) "
+                         "and its import beside the same parse alone.")  # fmt: skip
+        if "peers" in only:
+            notes.append(f"papis' library holds {PAPIS_MAX_DOCS:,} documents (one folder each, at most 10,000 by design), "
+                         "the 10k database's sources read from the same BibTeX by papis' own reader "
+                         "(scripts/bench_baselines/papis_library.py); papis runs with its cache warm, refdb on the 10k "
+                         f"db. papis' own import is timed on {PAPIS_IMPORT_ENTRIES} entries: it adds one document at a "
+                         "time, searching the library for duplicates first (~0.2 s each and growing).")  # fmt: skip
+        result = {
+            "size": args.size,
+            "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+            "seconds": seconds,
+            "machine": machine(),
+            "load_before": load_before,
+            "load_after": machine()["load"],
+            "meta": {k: v for k, v in meta.items() if k != "timings"} | {"timings": meta.get("timings", {})},
+            "db_mb": db.stat().st_size / 1e6,
+            "figures": [asdict(f) for f in sorted(res.figures, key=lambda f: GROUPS.index(f.group))],
+            "notes": notes,
+        }
+        if only != set(FIGURES) and not args.quick:
+            previous = BENCH / f"results-{args.size}.json"
+            if previous.exists():  # keep the other figures of the last full run
+                old = json.loads(previous.read_text())
+                ran = {f.group for f in res.figures}
+                result["figures"] = [f for f in old["figures"] if f["group"] not in ran] + result["figures"]
+                result["figures"].sort(key=lambda f: GROUPS.index(f["group"]))
+                result["notes"].append(f"Figures {', '.join(sorted(ran))} are from this run; the others from an earlier one.")
+        label = f"{args.size}-quick" if args.quick else args.size
+        if only != set(FIGURES) and not args.quick and not (BENCH / f"results-{args.size}.json").exists():
+            # no full run of this size here: these figures get a table of their own, the size's earlier
+            # table (from BENCHMARKS.md) is kept as it was
+            label = f"{args.size}-only-{'-'.join(sorted(only))}"
+        if not final:
+            result["notes"].append("Partial: the run stopped before its end; these are the figures it had measured.")
+        (BENCH / f"results-{label}.json").write_text(json.dumps(result, indent=2) + "\n")
+        return label, result
+
+    res.on_add = lambda: save(False)
     if "cold" in only:
         reuse.update(fig_cold(res, seed_db, db, meta, args.runs))
         if ref == "10k":
@@ -1439,52 +1499,8 @@ def main(argv: list[str] | None = None) -> int:
         fig_stream(res, ref_db, ref, ref_claims, db, meta, args.budget)
     if "stream-pg" in only:
         fig_stream_pg(res, db, meta, ref_db, ref, ref_claims, bib, entries, reuse, args.runs, args.budget)
-    seconds = time.perf_counter() - t
-    notes = [
-        f"Measuring took {seconds:.0f} s; preparing (cached databases, BibTeX, peers' venv) {prepared:.0f} s "
-        f"more this time (the {data_size(args.size)} database took {meta.get('timings', {}).get('total', 0):.0f} s "
-        "to generate when it was made).",
-    ]
-    if args.size == "1m":
-        notes.append("--size 1m uses the 100k database: 100,000 sources and 1,000,000 claims, as the issue defines it.")
-    if ref == "10k" and only & {"stream", "stream-pg"}:
-        notes.append("Growth (issue 17) is measured from the 10k db (10,000 sources, 100,000 claims) to this one, "
-                     "in the same run: peak memory (≤ 15 MB), `check` and `claims --disputed` (linear: ≤ 11x), the "
-                     "lookups by author (≤ 1.2x). The PostgreSQL figures load both SQLite dbs' dumps into one "
-                     "throw-away server; its export is set beside SQLite's bare loop (there is no PostgreSQL one) "
-                     "and its import beside the same parse alone.")  # fmt: skip
-    if "peers" in only:
-        notes.append(f"papis' library holds {PAPIS_MAX_DOCS:,} documents (one folder each, at most 10,000 by design), "
-                     "the 10k database's sources read from the same BibTeX by papis' own reader "
-                     "(scripts/bench_baselines/papis_library.py); papis runs with its cache warm, refdb on the 10k "
-                     f"db. papis' own import is timed on {PAPIS_IMPORT_ENTRIES} entries: it adds one document at a "
-                     "time, searching the library for duplicates first (~0.2 s each and growing).")  # fmt: skip
-    result = {
-        "size": args.size,
-        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "seconds": seconds,
-        "machine": machine(),
-        "load_before": load_before,
-        "load_after": machine()["load"],
-        "meta": {k: v for k, v in meta.items() if k != "timings"} | {"timings": meta.get("timings", {})},
-        "db_mb": db.stat().st_size / 1e6,
-        "figures": [asdict(f) for f in sorted(res.figures, key=lambda f: GROUPS.index(f.group))],
-        "notes": notes,
-    }
-    if only != set(FIGURES) and not args.quick:
-        previous = BENCH / f"results-{args.size}.json"
-        if previous.exists():  # keep the other figures of the last full run
-            old = json.loads(previous.read_text())
-            ran = {f.group for f in res.figures}
-            result["figures"] = [f for f in old["figures"] if f["group"] not in ran] + result["figures"]
-            result["figures"].sort(key=lambda f: GROUPS.index(f["group"]))
-            result["notes"].append(f"Figures {', '.join(sorted(ran))} are from this run; the others from an earlier one.")
-    label = f"{args.size}-quick" if args.quick else args.size
-    if only != set(FIGURES) and not args.quick and not (BENCH / f"results-{args.size}.json").exists():
-        # no full run of this size here: these figures get a table of their own, the size's earlier
-        # table (from BENCHMARKS.md) is kept as it was
-        label = f"{args.size}-only-{'-'.join(sorted(only))}"
-    (BENCH / f"results-{label}.json").write_text(json.dumps(result, indent=2) + "\n")
+    label, result = save(True)
+    seconds = result["seconds"]
     write_report(args.out, [label] if args.quick else None)
     log(f"wrote {args.out} ({seconds:.0f} s measuring, {time.perf_counter() - started:.0f} s in all)")
     print("\n".join(table(result)))
