@@ -63,7 +63,13 @@ def get_engine(url: str) -> Engine:
             _configure_sqlite(engine, event)
         else:
             lock_ms = int(busy_timeout_s() * 1000)
-            engine = create_engine(url, connect_args={"options": f"-c lock_timeout={lock_ms}"})
+            # Custom plans only: psycopg prepares a statement on its fifth run, and PostgreSQL may then
+            # keep one generic plan for it, made while a load's tables were still nearly empty.  The
+            # id read-back by 1,000 keys got a sequential scan over ARRAY[$1, ..., $1000] that way,
+            # 1.4 s a statement at 100,000 sources (auto_explain, BENCHMARKS.md); a custom plan
+            # sees the keys and the table as they are.
+            options = f"-c lock_timeout={lock_ms} -c plan_cache_mode=force_custom_plan"
+            engine = create_engine(url, connect_args={"options": options})
     except (ArgumentError, NoSuchModuleError, ValueError) as exc:
         raise DatabaseError(f"cannot use database URL '{redact(url)}': {exc}") from None
     except ImportError as exc:

@@ -45,6 +45,8 @@ def test_the_connection_is_configured_for_the_backend(db_url: str) -> None:
         else:
             timeout = conn.execute(text("SHOW lock_timeout")).scalar()
             assert timeout in {f"{int(db_engine.busy_timeout_s())}s", f"{int(db_engine.busy_timeout_s() / 60)}min"}
+            # a prepared statement is planned for the keys and the table it meets, not once for all
+            assert conn.execute(text("SHOW plan_cache_mode")).scalar() == "force_custom_plan"
 
 
 def test_a_missing_directory_is_one_clear_error(tmp_path: Path) -> None:
