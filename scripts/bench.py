@@ -383,6 +383,14 @@ def out(name: str) -> Path:
     return path
 
 
+def _fresh_sqlite(empty: Path, path: Path) -> Callable[[], None]:
+    def setup() -> None:
+        for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+            leftover.unlink(missing_ok=True)
+        shutil.copyfile(empty, path)
+    return setup
+
+
 def fig_cold(res: Results, seed_db: Path, db: Path, meta: dict[str, Any], runs: int) -> dict[str, Command]:
     """Cold `claims --source`: against the Typer + SQLAlchemy Core floor (issue 17's target, 1.1x), the
     ORM floor (issue 6's), a bare sqlite3 script, and sqlite-utils answering the floor's SQL."""
@@ -505,10 +513,7 @@ def fig_import(res: Results, size: str, bib: Path, entries: int, budget: float) 
     empty = ensure_empty_db()
     target_db = BENCH / "tmp" / "import.sqlite"
 
-    def fresh() -> None:
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{target_db}{suffix}").unlink(missing_ok=True)
-        shutil.copyfile(empty, target_db)
+    fresh = _fresh_sqlite(empty, target_db)
 
     cmds = [
         Command("refdb import", [REFDB, "--db", str(target_db), "import", str(bib)], setup=fresh),
@@ -739,10 +744,7 @@ def fig_peers(res: Results, size: str, db: Path, meta: dict[str, Any], runs: int
     empty = ensure_empty_db()
     target_db = BENCH / "tmp" / "import-peer.sqlite"
 
-    def fresh() -> None:
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{target_db}{suffix}").unlink(missing_ok=True)
-        shutil.copyfile(empty, target_db)
+    fresh = _fresh_sqlite(empty, target_db)
 
     mine_cmd = Command("refdb import", [REFDB, "--db", str(target_db), "import", str(small)], setup=fresh)
     measure([mine_cmd], runs, budget)
@@ -815,14 +817,6 @@ def fig_growth(res: Results, engine: str, small: str, big: str, sizes: tuple[str
                 cmds[f"{what} {sizes[1]}"], cmds[f"{what} {sizes[0]}"], f"the same on the {sizes[0]} db", target=1.2,
                 target_text="time growth ≤ 1.2x")  # fmt: skip
     return cmds
-
-
-def _fresh_sqlite(empty: Path, path: Path) -> Callable[[], None]:
-    def setup() -> None:
-        for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
-            leftover.unlink(missing_ok=True)
-        shutil.copyfile(empty, path)
-    return setup
 
 
 def _memory_rows(res: Results, pairs: list[tuple[str, Command, Command]], size: str, ref: str) -> None:

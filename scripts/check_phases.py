@@ -3,7 +3,7 @@
 
     python scripts/check_phases.py sqlite:///.bench/10k.sqlite
 
-Each phase is one of ``iter_checks``' generators, run to the end in one read session; the time is
+Each phase is one of ``check.PHASES``, run to the end in one read session; the time is
 this process's CPU time (user + sys), which on SQLite includes the library's work.
 """
 
@@ -20,10 +20,8 @@ def main(argv: list[str]) -> int:
     if len(argv) != 1:
         print("usage: check_phases.py DATABASE_URL", file=sys.stderr)
         return 2
-    phases = (check._anchors, check._unasserted_claims, check._uncited_sources, check._duplicate_people,
-              check._short_titles, check._engine, check._search_index)  # fmt: skip
     with session_scope(argv[0]) as session:
-        for phase in phases:
+        for phase in check.PHASES:
             started = time.process_time()
             problems = sum(1 for _ in phase(session))
             print(f"{phase.__name__:20} {time.process_time() - started:7.2f} s cpu  {problems} problems", flush=True)

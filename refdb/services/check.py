@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,13 +32,8 @@ def run_checks(session: Session) -> list[Problem]:
 def iter_checks(session: Session) -> Iterator[Problem]:
     """The problems, check by check, as they are found: the rows are read from the cursor, so
     memory holds what a check must compare (the people's names, for duplicates), not the tables."""
-    yield from _anchors(session)
-    yield from _unasserted_claims(session)
-    yield from _uncited_sources(session)
-    yield from _duplicate_people(session)
-    yield from _short_titles(session)
-    yield from _engine(session)
-    yield from _search_index(session)
+    for phase in PHASES:
+        yield from phase(session)
 
 
 def _rows(session: Session, query: Any) -> Any:
@@ -378,3 +373,9 @@ def reindex(session: Session) -> int:
     for statement in fts.rebuild_sql(session.get_bind().dialect.name):
         session.execute(sql(statement))
     return int(session.scalar(sql("SELECT count(*) FROM search_fts")) or 0)
+
+
+# the checks in the order `refdb check` runs them (scripts/check_phases.py times each)
+PHASES: tuple[Callable[[Session], Iterable[Problem]], ...] = (
+    _anchors, _unasserted_claims, _uncited_sources, _duplicate_people, _short_titles, _engine, _search_index,
+)
