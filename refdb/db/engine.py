@@ -70,6 +70,7 @@ def get_engine(url: str) -> Engine:
             # sees the keys and the table as they are.
             options = f"-c lock_timeout={lock_ms} -c plan_cache_mode=force_custom_plan"
             engine = create_engine(url, connect_args={"options": options})
+            _quiet_psycopg_cleanup()
     except (ArgumentError, NoSuchModuleError, ValueError) as exc:
         raise DatabaseError(f"cannot use database URL '{redact(url)}': {exc}") from None
     except ImportError as exc:
@@ -81,6 +82,26 @@ def get_engine(url: str) -> Engine:
     install(engine)  # writes other than a streamed load's make the stored record digests stale
     _engines[url] = engine
     return engine
+
+
+def _ignored_while_failing(record: Any) -> bool:
+    """False for psycopg's "error ignored terminating/exiting/in rollback" warnings, True for the rest."""
+    return not str(record.msg).startswith("error ignored")
+
+
+def _quiet_psycopg_cleanup() -> None:
+    """Keep psycopg's "error ignored ..." warnings off stderr.
+
+    psycopg logs them while an exception is already on its way out, when cleaning up after it fails
+    too: Ctrl-C during an ``executemany`` cancels the statement, and ending the pipeline then reports
+    the cancellation once more.  refdb reports the exception itself, in one line; psycopg's other
+    warnings (an unknown server time zone, a failed cancellation) still reach stderr.
+    """
+    import logging
+
+    logger = logging.getLogger("psycopg")
+    if _ignored_while_failing not in logger.filters:
+        logger.addFilter(_ignored_while_failing)
 
 
 def _check_sqlite_file(path: Path) -> None:

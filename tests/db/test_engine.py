@@ -59,3 +59,18 @@ def test_a_url_without_a_driver_names_the_driver_and_hides_the_password() -> Non
         db_engine.get_engine("mysql://user:secret@127.0.0.1:1/x")
     assert "secret" not in str(caught.value)
     assert "its driver is not installed" in str(caught.value)
+
+
+
+def test_psycopgs_cleanup_warnings_are_dropped_and_its_others_are_not(caplog: pytest.LogCaptureFixture) -> None:
+    # Ctrl-C in an executemany: psycopg cancels the statement, then warns "error ignored terminating
+    # <Pipeline>" on stderr beside refdb's one line about the interruption (tests/system/test_crash.py).
+    import logging
+
+    db_engine.get_engine("postgresql+psycopg://refdb@127.0.0.1:1/never_connected")  # no connection yet
+    logger = logging.getLogger("psycopg")
+    with caplog.at_level(logging.WARNING, logger="psycopg"):
+        logger.warning("error ignored terminating %r: %s", "<psycopg.Pipeline>", "canceling statement due to user request")
+        logger.warning("error ignored in rollback on %s: %s", "<connection>", "server closed the connection")
+        logger.warning("unknown PostgreSQL timezone: %r; will use UTC", "Mars/Olympus")
+    assert caplog.messages == ["unknown PostgreSQL timezone: 'Mars/Olympus'; will use UTC"]
