@@ -61,7 +61,6 @@ def test_a_url_without_a_driver_names_the_driver_and_hides_the_password() -> Non
     assert "its driver is not installed" in str(caught.value)
 
 
-
 def test_psycopgs_cleanup_warnings_are_dropped_and_its_others_are_not(caplog: pytest.LogCaptureFixture) -> None:
     # Ctrl-C in an executemany: psycopg cancels the statement, then warns "error ignored terminating
     # <Pipeline>" on stderr beside refdb's one line about the interruption (tests/system/test_crash.py).
